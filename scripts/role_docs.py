@@ -43,7 +43,13 @@ def variable_table(spec):
 def render(role_dir):
     specs = yaml.safe_load((role_dir / "meta" / "argument_specs.yml").read_text())["argument_specs"]
     parts = [BEGIN]
+    shown = []
     for entry, spec in specs.items():
+        # An entry point that repeats another (the `validate` twin of `main`) is listed once.
+        if spec in shown:
+            parts.append(f"Entry point `{entry}` takes the same variables as `{next(e for e, s in specs.items() if s == spec)}`.\n")
+            continue
+        shown.append(spec)
         parts.append(f"### Entry point `{entry}`: {spec.get('short_description', '')}\n")
         parts.append(variable_table(spec))
     parts.append(END)
