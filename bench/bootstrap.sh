@@ -19,6 +19,7 @@ trap 'ansible-playbook -i "$work/inventory.yml" playbooks/local_fleet.yml -e loc
 write_inventory() {
   local count="$1" i
   {
+    # Variables on `all`: the implicit localhost that builds the containers reads them too.
     echo "all:"
     echo "  children:"
     echo "    fleet:"
@@ -28,7 +29,7 @@ write_inventory() {
     for i in $(seq 1 "$count"); do
       echo "            bench$i: {ansible_host: 172.29.90.$((10 + i))}"
     done
-    echo "      vars:"
+    echo "  vars:"
     echo "        fleet_image: $image"
     echo "        local_fleet_name_prefix: bench-"
     echo "        local_fleet_networks: [{name: bench-net, subnet: 172.29.90.0/24, gateway: 172.29.90.1}]"
