@@ -5,11 +5,6 @@ echo "timesyncd_package=$(status systemd-timesyncd)"
 echo "cloud_init_package=$(status cloud-init)"
 echo "timesyncd_enabled=$(systemctl is-enabled systemd-timesyncd.service 2>/dev/null)"
 echo "timesyncd_active=$(systemctl is-active systemd-timesyncd.service 2>/dev/null)"
-if [ -d /etc/systemd/timesyncd.conf.d ] && [ -d /etc/systemd/journald.conf.d ]; then
-  echo "dropin_dirs=present"
-else
-  echo "dropin_dirs=missing"
-fi
 echo "hostname=$(hostname)"
 echo "hostname_file=$(head -n 1 /etc/hostname 2>/dev/null)"
 echo "hosts_line=$(grep -m 1 '^127\.0\.1\.1[[:space:]]' /etc/hosts)"
