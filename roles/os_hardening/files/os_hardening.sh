@@ -75,10 +75,12 @@ world_writable() {
   done
   [ -n "$trees" ] || return 0
   if [ "$mode" = apply ]; then
-    find $trees -xdev \( -type f -o -type d ! -perm -1000 \) -perm -0002 -print -exec chmod o-w {} + || status=1
+    find $trees -xdev \( -type f -o -type d ! -perm -1000 \) -perm -0002 -print -exec chmod o-w {} +
   else
     find $trees -xdev \( -type f -o -type d ! -perm -1000 \) -perm -0002 -print
   fi | sed 's/^/world-writable /'
+  # find runs in the pipeline's subshell: its failure (a chmod refused) is read back here.
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 }
 
 # Collect each section's words, then run the sections in a fixed order.
