@@ -18,6 +18,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.rds_databases import create_postgres_instance
+
 ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -70,18 +72,6 @@ def tag_list(tags):
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
-def make_instance(client, identifier="e1-db", retention=7):
-    client.create_db_instance(
-        DBInstanceIdentifier=identifier,
-        DBInstanceClass="db.t3.micro",
-        Engine="postgres",
-        MasterUsername="dbadmin",
-        MasterUserPassword="not-a-secret-1",
-        AllocatedStorage=20,
-        BackupRetentionPeriod=retention,
-    )
-
-
 def snapshots(client, **filters):
     return {s["DBSnapshotIdentifier"]: s for s in client.describe_db_snapshots(**filters)["DBSnapshots"]}
 
@@ -94,7 +84,7 @@ def instance(client, identifier="e1-db"):
 
 
 def test_create_then_rerun_changes_nothing(aws_env):
-    make_instance(rds())
+    create_postgres_instance(rds())
     extra = dict(
         db_identifier="e1-db", snapshot_identifier="e1-db-chg-1", snapshot_tags=dict(PROJECT_TAGS, change_id="CHG-1")
     )
@@ -121,7 +111,7 @@ def aged_snapshots(aws_env):
     reference time is put N days after the gap: the first batch is then older than N days.
     """
     client = rds()
-    make_instance(client, retention=7)
+    create_postgres_instance(client, retention=7)
     (automated,) = snapshots(client, SnapshotType="automated")
     client.add_tags_to_resource(
         ResourceName="arn:aws:rds:{0}:{1}:snapshot:{2}".format(REGION, ACCOUNT, automated), Tags=tag_list(PROJECT_TAGS)
@@ -134,7 +124,7 @@ def aged_snapshots(aws_env):
     for identifier in ("e1-db-untagged-1", "e1-db-untagged-2"):
         client.create_db_snapshot(DBInstanceIdentifier="e1-db", DBSnapshotIdentifier=identifier)
     other = rds(account=OTHER_ACCOUNT)
-    make_instance(other, "e1-db", retention=0)
+    create_postgres_instance(other, "e1-db", retention=0)
     other.create_db_snapshot(
         DBInstanceIdentifier="e1-db", DBSnapshotIdentifier="e1-db-shared", Tags=tag_list(PROJECT_TAGS)
     )
@@ -207,7 +197,7 @@ def test_bad_prune_input_is_refused_and_nothing_deleted(aws_env, aged_snapshots,
 
 def test_cross_region_copy_with_a_kms_key(aws_env):
     client = rds()
-    make_instance(client)
+    create_postgres_instance(client)
     client.create_db_snapshot(
         DBInstanceIdentifier="e1-db", DBSnapshotIdentifier="e1-db-chg-1", Tags=tag_list(PROJECT_TAGS)
     )
@@ -264,7 +254,7 @@ def test_cluster_policy_enforced_then_recovery_asserted(aws_env):
 def test_instance_policy_enforced_then_asserted(aws_env):
     """The instance's restore window is not reported by moto, so the assertion must fail (and
     say why); the passing case is in tests/unit/rds with the window AWS reports."""
-    make_instance(rds(), retention=7)
+    create_postgres_instance(rds(), retention=7)
     first = play(PLAYBOOKS / "rds_backup_policy.yml", aws_env, dict(POLICY, db_identifier="e1-db", policy_assert=False))
     assert (first.rc, first.changed) == (0, 1), first.stderr
     found = instance(rds())
@@ -289,7 +279,7 @@ def test_instance_policy_enforced_then_asserted(aws_env):
     ],
 )
 def test_bad_policy_input_is_refused_and_nothing_changed(aws_env, bad, message):
-    make_instance(rds(), retention=7)
+    create_postgres_instance(rds(), retention=7)
     before = instance(rds())
     run = play(PLAYBOOKS / "rds_backup_policy.yml", aws_env, dict(dict(POLICY, db_identifier="e1-db"), **bad))
     assert run.rc == 2 and run.changed == 0
@@ -304,7 +294,7 @@ def test_bad_policy_input_is_refused_and_nothing_changed(aws_env, bad, message):
 
 def test_database_backups_playbook_with_the_staging_inventory(aws_env):
     """playbooks/database_backups.yml as operators run it, with inventories/staging's variables."""
-    make_instance(rds(), "e1-dashboard-staging", retention=7)
+    create_postgres_instance(rds(), "e1-dashboard-staging", retention=7)
     playbook, inventory = ROOT / "playbooks" / "database_backups.yml", str(ROOT / "inventories" / "staging")
     change = dict(rds_change_id="CHG-42", rds_change_reason="PostgreSQL 16 upgrade", rds_assert_recovery=False)
     first = play(playbook, aws_env, change, inventory=inventory)

@@ -13,6 +13,8 @@ import boto3
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from tests.rds_databases import create_postgres_instance
+
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT / "module_utils") not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(str(ROOT / "module_utils"))
@@ -73,15 +75,7 @@ def rds_client(region=REGION):
 
 
 def make_instance(identifier="e1-db", retention=7, region=REGION):
-    return rds_client(region).create_db_instance(
-        DBInstanceIdentifier=identifier,
-        DBInstanceClass="db.t3.micro",
-        Engine="postgres",
-        MasterUsername="dbadmin",
-        MasterUserPassword="not-a-secret-1",
-        AllocatedStorage=20,
-        BackupRetentionPeriod=retention,
-    )["DBInstance"]
+    return create_postgres_instance(rds_client(region), identifier, retention)
 
 
 def make_cluster(identifier="e1-aurora", retention=7):
