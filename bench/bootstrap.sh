@@ -37,7 +37,7 @@ write_inventory() {
     echo "        ansible_ssh_private_key_file: $FLEET_STATE/ssh/id_ed25519"
     echo "        ansible_ssh_common_args: -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes"
     echo "        firewall_vpn_cidrs: [172.29.90.0/28]"
-    echo "        operator_access_users: [{name: admin, keys: ['$(cat "$FLEET_STATE/ssh/id_ed25519.pub")']}]"
+    echo "        operator_access_users: [{name: admin, admin: true, keys: ['$(cat "$FLEET_STATE/ssh/id_ed25519.pub")']}]"
   } >"$work/inventory.yml"
 }
 

@@ -55,7 +55,10 @@ options:
         type: path
         required: true
       content:
-        description: Full content.
+        description:
+          - Full content.
+          - Never logged (no_log), on the host or in verbose output; the host's journal gets the paths
+            only. In diff mode the project's action plugin of the same name shows the change.
         type: str
         required: true
       mode:
@@ -105,7 +108,9 @@ options:
 notes:
   - Check mode is supported; it reports what would change and writes nothing but the temporary files
     that O(files[].validate) checks.
-  - Diff mode is supported; a change of mode or ownership shows as a diff of those attributes.
+  - Diff mode is supported; a change of mode or ownership shows as a diff of those attributes. A
+    whole file's content diff is made by the action plugin of the same name, which reads the old
+    text on the host and has the new one.
   - Ownership is changed only where it differs, so an unprivileged run can manage its own files.
   - A path that is a symbolic link is refused, not followed or replaced, so writing as root into a
     directory another user owns (C(~/.ssh)) cannot be redirected.
@@ -199,7 +204,8 @@ def argument_spec():
             "default": [],
             "options": {
                 "path": {"type": "path", "required": True},
-                "content": {"type": "str", "required": True},
+                # Kept out of the invocation log and -vvv output; the action plugin shows the diff.
+                "content": {"type": "str", "required": True, "no_log": True},
                 "mode": {"type": "str", "default": "0644"},
                 **_OWNERSHIP,
                 "validate": {"type": "str"},
@@ -220,7 +226,8 @@ def argument_spec():
 
 @dataclass
 class Change:
-    """What one path is and what it should be. content is None for a directory."""
+    """What one path is and what it should be. content is None for a directory. A whole file's
+    content diff is the action plugin's to show (its content is no_log here); a keyword file's is ours."""
 
     path: str
     current: os.stat_result | None
@@ -230,6 +237,7 @@ class Change:
     uid: int
     gid: int
     validate: str | None = None
+    diff_content: bool = False
 
     @property
     def content_changes(self):
@@ -322,7 +330,7 @@ def plan_keywords(module, entry):
     before = _read(module, path)
     content = set_keywords(before or "", entry["settings"], entry["separator"])
     attributes = _attributes_of(current) if current is not None else (0o644, 0, 0)
-    return Change(path, current, before, content, *attributes)
+    return Change(path, current, before, content, *attributes, diff_content=True)
 
 
 def set_keywords(text, settings, separator):
@@ -474,12 +482,12 @@ def _shown(mode, uid, gid):
 
 
 def diffs(changes):
-    """Content diffs for files, attribute diffs for directories and for mode or ownership changes."""
+    """Content diffs for keyword files, attribute diffs for directories and for mode or ownership changes."""
     found = []
     for change in changes:
         headers = {"before_header": change.path, "after_header": change.path}
         wanted = _shown(change.mode, change.uid, change.gid)
-        if change.content_changes:
+        if change.content_changes and change.diff_content:
             found.append({**headers, "before": change.before or "", "after": change.content})
         if change.content is None and change.current is None:
             found.append({**headers, "before": {"state": "absent"}, "after": {"state": "directory", **wanted}})
@@ -488,8 +496,19 @@ def diffs(changes):
     return found
 
 
+def log_invocation(module):
+    """The invocation line for the host's journal, with paths only. Ansible's own line would hold
+    every file's content: it masks no_log values in the parameters' text form, where the
+    contents' newlines are escaped, so they do not match. The action plugin turns Ansible's line
+    off (no_target_syslog); this one takes its place."""
+    paths = {option: [entry["path"] for entry in module.params[option]] for option in ("directories", "files", "keywords")}
+    module.log("Invoked with " + " ".join(f"{option}={value}" for option, value in paths.items()))
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module.no_log = False
+    log_invocation(module)
     changes = [change for change in plan(module) if change.changed]
     validate_all(module, changes)
     if not module.check_mode:

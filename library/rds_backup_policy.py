@@ -14,14 +14,19 @@ description:
     the weekly maintenance window, copying tags to snapshots, deletion protection - in one modify call.
   - With O(assert_recovery=true), fails when the PITR window covers fewer than O(min_recovery_days) days
     or the latest restorable time lags more than O(max_restore_lag_minutes) behind.
-  - Validates its own input before any call (retention 1-35 days, well-formed windows of at least
-    30 minutes that do not overlap each other), since not every endpoint rejects what AWS rejects.
+  - Validates its own input before any call (a valid DB identifier, retention 1-35 days, well-formed
+    windows of at least 30 minutes that do not overlap each other), since not every endpoint rejects
+    what AWS rejects.
   - RDS windows are in UTC. Sunday 02:00-04:00 WIB (UTC+7) is C(sat:19:00-sat:21:00).
 version_added: "1.0.0"
 author: Hosting team
 options:
   db_identifier:
-    description: The DB instance or cluster identifier.
+    description:
+      - The DB instance or cluster identifier, in any case (RDS stores it in lower case, and results
+        and later calls name the database as RDS returns it).
+      - Checked with AWS's rules before any call - 1 to 63 letters, digits or hyphens, a letter first,
+        no two hyphens in a row, no hyphen last.
     type: str
     required: true
   kind:
@@ -147,7 +152,7 @@ import datetime
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.fleet_aws import AwsConnection, aws_argument_spec
-from ansible.module_utils.fleet_rds import DATABASE_APIS, KIND_CHOICES, find_database
+from ansible.module_utils.fleet_rds import DATABASE_APIS, KIND_CHOICES, find_database, identifier_problem
 from ansible.module_utils.rds_windows import normalize, window_problems
 
 RETENTION_RANGE = (1, 35)
@@ -185,6 +190,10 @@ def validate(module):
     """Refuse bad input before anything is sent."""
     params = module.params
     problems = []
+    noun = DATABASE_APIS[params["kind"]].noun
+    problem = identifier_problem("db_identifier", params["db_identifier"], noun)
+    if problem:
+        problems.append(problem)
     low, high = RETENTION_RANGE
     if not low <= params["retention_days"] <= high:
         problems.append(
@@ -228,11 +237,12 @@ def ensure_policy(conn, kind, database):
         conn.module.fail_json(msg="with the database's current windows: " + "; ".join(overlap), changes=changes)
     if not changes or params["state"] != "present":
         return False, changes, database
+    identifier = database[api.id_param]
     reply = conn.change(
-        "modifying the backup settings of {0} {1!r}".format(api.noun, params["db_identifier"]),
+        "modifying the backup settings of {0} {1!r}".format(api.noun, identifier),
         api.modify,
         ApplyImmediately=params["apply_immediately"],
-        **dict(changes, **{api.id_param: params["db_identifier"]}),
+        **dict(changes, **{api.id_param: identifier}),
     )
     return True, changes, (reply or {}).get(api.modified_key) or dict(database, **changes)
 

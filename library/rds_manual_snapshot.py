@@ -40,12 +40,19 @@ options:
     description:
       - The snapshot to create, delete, or create by copying.
       - Required with O(state=present), O(state=absent) and O(state=copied).
+      - AWS's rules apply, and are checked before any call (in check mode too) - 1 to 255 letters,
+        digits or hyphens, a letter first, no two hyphens in a row, no hyphen last. So an automated
+        snapshot (C(rds:...)) cannot be named.
+      - RDS stores identifiers in lower case and compares them so; C(Orders-DB-Before-Upgrade) is
+        the snapshot C(orders-db-before-upgrade), which is how the result names it.
     type: str
     aliases: [snapshot_id]
   db_identifier:
     description:
-      - The DB instance or cluster identifier.
+      - The DB instance or cluster identifier, in any case (RDS stores it in lower case).
       - Required with O(state=present); with O(state=pruned) it limits pruning to that database's snapshots.
+      - Checked with AWS's rules before any call - 1 to 63 letters, digits or hyphens, a letter first,
+        no two hyphens in a row, no hyphen last.
     type: str
   tags:
     description:
@@ -66,6 +73,7 @@ options:
     description:
       - The snapshot to copy, with O(state=copied). An identifier in O(region), or an ARN; an ARN is
         required when the source is in another region or another account.
+      - It cannot be O(snapshot_identifier) itself, in whatever case either is written.
     type: str
   source_region:
     description:
@@ -88,7 +96,9 @@ options:
         given, a snapshot must match both.
     type: dict
   match_prefix:
-    description: With O(state=pruned), only snapshots whose identifier starts with this are candidates.
+    description:
+      - With O(state=pruned), only snapshots whose identifier starts with this are candidates.
+      - Compared as RDS compares identifiers, in lower case.
     type: str
   older_than_days:
     description: With O(state=pruned), a candidate is deleted only when it is older than this many days.
@@ -118,6 +128,7 @@ options:
 notes:
   - Check mode is supported; it reports what would change and makes no write call.
   - Automated snapshots cannot be deleted with this module; RDS removes them after the retention period.
+  - Identifiers are compared as RDS compares them, in lower case; results report them as RDS returns them.
   - Every snapshot description is read from C(TagList) of the describe call, so pruning costs one
     call per page of snapshots plus one call per deletion.
 extends_documentation_fragment:
@@ -240,7 +251,16 @@ import datetime
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.fleet_aws import AwsConnection, aws_argument_spec
-from ansible.module_utils.fleet_rds import KIND_CHOICES, SNAPSHOT_APIS, dict_to_tags, tags_to_dict
+from ansible.module_utils.fleet_rds import (
+    DATABASE_APIS,
+    KIND_CHOICES,
+    SNAPSHOT_APIS,
+    dict_to_tags,
+    identifier_problem,
+    normalize_identifier,
+    same_identifier,
+    tags_to_dict,
+)
 
 UTC = datetime.timezone.utc
 # A snapshot without a creation time is still being made: the newest of all.
@@ -299,9 +319,21 @@ def parse_reference_time(module, text):
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def identifier_problems(params):
+    """What AWS would refuse in the snapshot and database identifiers given, as sentences."""
+    named = [("db_identifier", DATABASE_APIS[params["kind"]].noun)]
+    if params["state"] != "pruned":
+        named.insert(0, ("snapshot_identifier", "snapshot"))
+    problems = [
+        identifier_problem(option, params[option], noun) for option, noun in named if params[option] is not None
+    ]
+    return [problem for problem in problems if problem]
+
+
 def validate(module):
+    """Refuse bad input before any call, in check mode too."""
     params = module.params
-    problems = []
+    problems = identifier_problems(params)
     if params["state"] == "pruned":
         if params["keep_newest"] < 1:
             problems.append(
@@ -333,6 +365,7 @@ def find_snapshot(conn, kind, identifier):
         api.describe,
         api.result_key,
         api.not_found_codes,
+        match=lambda snapshot: same_identifier(snapshot.get(api.id_param), identifier),
         **{api.id_param: identifier},
     )
 
@@ -411,7 +444,7 @@ def ensure_present(conn, kind):
         if snapshot is not None:
             ensure_shared(conn, kind, identifier, params["share_with_accounts"])
         return True, snapshot
-    if existing.get(api.db_key) != db_identifier or existing.get("SnapshotType") != "manual":
+    if not same_identifier(existing.get(api.db_key), db_identifier) or existing.get("SnapshotType") != "manual":
         conn.module.fail_json(
             msg="snapshot {0!r} already exists as a {1} snapshot of {2!r}, not a manual snapshot of {3!r}; "
             "choose another snapshot_identifier".format(
@@ -457,6 +490,14 @@ def ensure_copied(conn, kind):
     api = SNAPSHOT_APIS[kind]
     identifier, source = params["snapshot_identifier"], params["source_snapshot"]
     existing = find_snapshot(conn, kind, identifier)
+    if existing is not None and (
+        same_identifier(existing.get(api.id_param), source) or same_identifier(existing.get(api.arn_key), source)
+    ):
+        conn.module.fail_json(
+            msg="snapshot_identifier {0!r} names the source snapshot {1!r} itself; "
+            "the copy needs another identifier".format(identifier, source),
+            snapshot=summarize(existing, kind),
+        )
     if existing is not None:
         changed = ensure_tags(conn, kind, existing, params["tags"])
         if changed or existing.get("Status") != "available":
@@ -473,21 +514,25 @@ def ensure_copied(conn, kind):
     return True, wait_available(conn, kind, identifier)
 
 
-def is_matching_own_manual(snapshot, api, match_tags, match_prefix):
-    """Only our own manual snapshots qualify: shared ones are listed by their ARN, automated by type."""
-    identifier = snapshot.get(api.id_param) or ""
+def is_matching_own_manual(snapshot, api, match_tags, match_prefix, db_identifier=None):
+    """Only our own manual snapshots qualify: shared ones are listed by their ARN, automated by type.
+    The prefix and the database compare as RDS compares identifiers."""
+    identifier = normalize_identifier(snapshot.get(api.id_param) or "")
     if snapshot.get("SnapshotType") != "manual" or identifier.startswith("arn:"):
         return False
-    if match_prefix is not None and not identifier.startswith(match_prefix):
+    if match_prefix is not None and not identifier.startswith(normalize_identifier(match_prefix)):
+        return False
+    if db_identifier is not None and not same_identifier(snapshot.get(api.db_key), db_identifier):
         return False
     tags = tags_to_dict(snapshot.get("TagList"))
     return all(tags.get(key) == str(value) for key, value in (match_tags or {}).items())
 
 
-def plan_prune(snapshots, kind, match_tags, match_prefix, older_than_days, keep_newest, reference):
-    """Split the matching manual snapshots into (to delete oldest first, kept newest first)."""
+def plan_prune(snapshots, kind, match_tags, match_prefix, older_than_days, keep_newest, reference, db_identifier=None):
+    """Split the matching manual snapshots (of `db_identifier` only, when given) into (to delete
+    oldest first, kept newest first)."""
     api = SNAPSHOT_APIS[kind]
-    candidates = [s for s in snapshots if is_matching_own_manual(s, api, match_tags, match_prefix)]
+    candidates = [s for s in snapshots if is_matching_own_manual(s, api, match_tags, match_prefix, db_identifier)]
     candidates.sort(key=lambda s: (s.get("SnapshotCreateTime") or NOT_YET_CREATED, s[api.id_param]), reverse=True)
     cutoff = reference - datetime.timedelta(days=older_than_days)
     delete, kept = [], []
@@ -523,6 +568,7 @@ def ensure_pruned(conn, kind):
         params["older_than_days"],
         params["keep_newest"],
         reference,
+        params["db_identifier"],
     )
     report = dict(kept=kept, candidates=candidates, listing_pages=conn.pages_read, reference_time=reference.isoformat())
     deleted = []

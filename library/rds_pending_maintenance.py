@@ -19,7 +19,11 @@ version_added: "1.0.0"
 author: Hosting team
 options:
   db_identifier:
-    description: The DB instance or cluster whose actions to list. All resources of the region when omitted.
+    description:
+      - The DB instance or cluster whose actions to list. All resources of the region when omitted.
+      - In any case; RDS stores it in lower case, and the listing names the database as RDS returns it.
+      - Checked with AWS's rules before any call - 1 to 63 letters, digits or hyphens, a letter first,
+        no two hyphens in a row, no hyphen last.
     type: str
   kind:
     description: Whether O(db_identifier) names a DB instance or an Aurora DB cluster.
@@ -46,6 +50,7 @@ options:
     default: true
 notes:
   - Check mode is supported; it reports what would be applied and makes no write call.
+  - Resource ARNs embed identifiers and are compared as RDS compares identifiers, in lower case.
   - RDS maintenance windows are weekly. To keep database maintenance to the monthly window, opt in
     with V(next-maintenance) during the week before it.
 extends_documentation_fragment:
@@ -125,7 +130,13 @@ applied:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.fleet_aws import AwsConnection, aws_argument_spec, jsonable
-from ansible.module_utils.fleet_rds import DATABASE_APIS, KIND_CHOICES, find_database
+from ansible.module_utils.fleet_rds import (
+    DATABASE_APIS,
+    KIND_CHOICES,
+    find_database,
+    identifier_problem,
+    normalize_identifier,
+)
 
 FILTER_NAMES = {"instance": "db-instance-id", "cluster": "db-cluster-id"}
 # An opt-in RDS reports back as OptInStatus, per opt-in type.
@@ -174,17 +185,18 @@ def list_actions(conn, kind, identifier, allowed):
 
 
 def engine_of(conn, arn, known):
-    """(engine, version) of the instance or cluster an ARN names; `known` caches by ARN."""
-    if arn not in known:
-        kind = "cluster" if ":cluster:" in arn else "instance"
+    """(engine, version) of the instance or cluster an ARN names; `known` caches by normalized ARN."""
+    key = normalize_identifier(arn)
+    if key not in known:
+        kind = "cluster" if ":cluster:" in key else "instance"
         api = DATABASE_APIS[kind]
         found = conn.call(
             "describing {0} {1}".format(api.noun, arn),
             api.describe,
             Filters=[{"Name": FILTER_NAMES[kind], "Values": [arn]}],
         ).get(api.result_key, [])
-        known[arn] = (found[0].get("Engine"), found[0].get("EngineVersion")) if found else (None, None)
-    return known[arn]
+        known[key] = (found[0].get("Engine"), found[0].get("EngineVersion")) if found else (None, None)
+    return known[key]
 
 
 def add_upgrade_targets(conn, actions, known):
@@ -237,22 +249,34 @@ def ensure_applied(conn, actions, opt_in_type):
 
 
 def known_database(conn, kind, identifier):
-    """{arn: (engine, version)} of the named database; fails when it does not exist."""
+    """The named database's identifier as RDS returns it, and {normalized arn: (engine, version)};
+    (None, {}) without a name; fails when it does not exist."""
     if not identifier:
-        return {}
+        return None, {}
     api = DATABASE_APIS[kind]
     database = find_database(conn, kind, identifier)
     if database is None:
         conn.module.fail_json(msg="{0} {1!r} not found in region {2}".format(api.noun, identifier, conn.region))
-    return {database[api.arn_key]: (database.get("Engine"), database.get("EngineVersion"))}
+    engine = (database.get("Engine"), database.get("EngineVersion"))
+    return database[api.id_param], {normalize_identifier(database[api.arn_key]): engine}
+
+
+def validate(module):
+    """Refuse a database identifier AWS would refuse, before any call."""
+    params = module.params
+    if params["db_identifier"] is not None:
+        problem = identifier_problem("db_identifier", params["db_identifier"], DATABASE_APIS[params["kind"]].noun)
+        if problem:
+            module.fail_json(msg=problem)
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    validate(module)
     params = module.params
     conn = AwsConnection(module, "rds")
-    known = known_database(conn, params["kind"], params["db_identifier"])
-    actions = list_actions(conn, params["kind"], params["db_identifier"], set(params["apply_actions"]))
+    identifier, known = known_database(conn, params["kind"], params["db_identifier"])
+    actions = list_actions(conn, params["kind"], identifier, set(params["apply_actions"]))
     if params["upgrade_targets"]:
         add_upgrade_targets(conn, actions, known)
     applied = ensure_applied(conn, actions, params["opt_in_type"])

@@ -178,8 +178,9 @@ class AwsConnection:
         self.pages_read += pages
         return items
 
-    def find(self, what, operation, result_key, not_found_codes, **kwargs):
-        """The first item a describe call returns, or None when AWS says it does not exist."""
+    def find(self, what, operation, result_key, not_found_codes, match=None, **kwargs):
+        """The first item a describe call returns (that `match` accepts, when given), or None
+        when AWS says it does not exist."""
         try:
             items = with_backoff(getattr(self.client, operation), **kwargs).get(result_key, [])
         except ClientError as exc:
@@ -188,7 +189,7 @@ class AwsConnection:
             self.fail(what, exc)
         except AWS_ERRORS as exc:
             self.fail(what, exc)
-        return items[0] if items else None
+        return next((item for item in items if match is None or match(item)), None)
 
     def wait(self, what, waiter_name, timeout, delay=15, **kwargs):
         """Wait with a botocore waiter whose sleeps add up to no more than `timeout` seconds."""

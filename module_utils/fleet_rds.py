@@ -2,11 +2,13 @@
 """RDS names that differ between DB instances and Aurora clusters, kept in one table.
 
 The modules speak of a `kind` (instance or cluster); everything kind-specific (operation
-names, parameter and result keys, waiters, not-found codes) is looked up here.
+names, parameter and result keys, waiters, not-found codes) is looked up here, with what all
+RDS identifiers share: how RDS compares them and which ones it accepts.
 """
 
 from __future__ import annotations
 
+import string
 from collections import namedtuple
 
 SnapshotApi = namedtuple(
@@ -90,6 +92,44 @@ DATABASE_APIS = {
 
 KIND_CHOICES = sorted(SNAPSHOT_APIS)
 
+# AWS's rules for the identifiers of DB instances, DB clusters and their snapshots: the same
+# characters for all, and the longest identifier of each (instance and cluster snapshots alike).
+IDENTIFIER_MAX_LENGTHS = {"DB instance": 63, "DB cluster": 63, "snapshot": 255}
+IDENTIFIER_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-")
+
+
+def normalize_identifier(value):
+    """An identifier, or an ARN embedding one, as RDS stores and compares it: in lower case.
+
+    RDS keeps `Orders-DB` as `orders-db`; compare through this, never the raw strings.
+    """
+    return None if value is None else str(value).lower()
+
+
+def same_identifier(one, other):
+    """Whether two identifiers (or ARNs) name the same RDS resource; None names none."""
+    return one is not None and other is not None and normalize_identifier(one) == normalize_identifier(other)
+
+
+def identifier_problem(option, value, noun):
+    """Why `value` of module option `option` is no identifier AWS accepts for an RDS `noun` (a key
+    of IDENTIFIER_MAX_LENGTHS), naming every rule it breaks; None when it is valid."""
+    longest = IDENTIFIER_MAX_LENGTHS[noun]
+    if not 1 <= len(value) <= longest:
+        reasons = ["it must be 1 to {0} characters long, not {1}".format(longest, len(value))]
+    else:
+        others = sorted(set(value) - IDENTIFIER_CHARACTERS)
+        rules = (
+            (others, "it may contain only letters, digits and hyphens, not " + " ".join(map(repr, others))),
+            (value[0] not in string.ascii_letters, "it must start with a letter"),
+            ("--" in value, "it must not contain two consecutive hyphens"),
+            (value.endswith("-"), "it must not end with a hyphen"),
+        )
+        reasons = [reason for broken, reason in rules if broken]
+    if not reasons:
+        return None
+    return "{0} {1!r} is not a valid RDS {2} identifier: {3}".format(option, value, noun, "; ".join(reasons))
+
 
 def tags_to_dict(tag_list):
     return {tag["Key"]: tag["Value"] for tag in tag_list or []}
@@ -100,12 +140,13 @@ def dict_to_tags(tags):
 
 
 def find_database(conn, kind, identifier):
-    """The DB instance or cluster, or None when it does not exist."""
+    """The DB instance or cluster (as RDS returns it), or None when it does not exist."""
     api = DATABASE_APIS[kind]
     return conn.find(
         "describing {0} {1!r}".format(api.noun, identifier),
         api.describe,
         api.result_key,
         api.not_found_codes,
+        match=lambda database: same_identifier(database.get(api.id_param), identifier),
         **{api.id_param: identifier},
     )

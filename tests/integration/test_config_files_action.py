@@ -74,3 +74,16 @@ def test_check_mode_reports_new_content_without_writing(tmp_path):
     assert checked["module_run"] and checked["changed"]
     assert app_conf.read_text() == "setting = 1\n"
     assert write_tree(tmp_path, "--check")["module_run"] is False
+
+
+def test_diff_shows_the_content_change_and_no_log_hides_it_elsewhere(tmp_path):
+    """The module's content option is no_log; the action plugin builds the content diff itself."""
+    (tmp_path / "login.defs").write_text("UMASK 027\n")
+    write_tree(tmp_path, content="token = first-value\n")
+    checked = write_tree(tmp_path, "--check", "--diff", content="token = second-value\n")
+    content_diffs = [d for d in checked["diff"] if d["after_header"].endswith("app.conf")]
+    assert content_diffs == [{
+        "before_header": str(tmp_path / "conf.d" / "app.conf"), "after_header": str(tmp_path / "conf.d" / "app.conf"),
+        "before": "token = first-value\n", "after": "token = second-value\n",
+    }]
+    assert checked["invocation"]["module_args"]["files"][0]["content"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"

@@ -103,6 +103,34 @@ def test_snapshot_of_a_missing_instance_is_a_clear_error(aws_env):
     assert "creating snapshot 's1' of instance 'nope' failed: DBInstanceNotFound" in run.tasks[0]["msg"]
 
 
+def test_mixed_case_identifiers_create_then_rerun_changes_nothing(aws_env):
+    """RDS (and moto) stores `Orders-DB` as `orders-db`: the second run finds the snapshot it made."""
+    create_postgres_instance(rds(), "Orders-DB")
+    extra = dict(db_identifier="Orders-DB", snapshot_identifier="Orders-DB-Before-Upgrade")
+    first = play(PLAYBOOKS / "rds_snapshot_create.yml", aws_env, extra)
+    assert (first.rc, first.changed) == (0, 1), first.stderr
+    assert first.tasks[0]["snapshot"]["identifier"] == "orders-db-before-upgrade"
+    second = play(PLAYBOOKS / "rds_snapshot_create.yml", aws_env, extra)
+    assert (second.rc, second.changed) == (0, 0), second.tasks[0].get("msg")
+    assert set(snapshots(rds(), SnapshotType="manual")) == {"orders-db-before-upgrade"}
+
+
+def test_check_mode_with_an_invalid_snapshot_identifier_fails_and_makes_nothing(aws_env):
+    create_postgres_instance(rds())
+    run = play(
+        PLAYBOOKS / "rds_snapshot_create.yml",
+        aws_env,
+        dict(db_identifier="e1-db", snapshot_identifier="1abc"),
+        "--check",
+    )
+    assert (run.rc, run.failed, run.changed) == (2, 1, 0)
+    assert (
+        run.tasks[0]["msg"]
+        == "snapshot_identifier '1abc' is not a valid RDS snapshot identifier: it must start with a letter"
+    )
+    assert snapshots(rds(), SnapshotType="manual") == {}
+
+
 @pytest.fixture()
 def aged_snapshots(aws_env):
     """An instance with its automated snapshot, then expired snapshots, then recent ones.
@@ -313,3 +341,36 @@ def test_database_backups_playbook_with_the_staging_inventory(aws_env):
     assert routine.rc == 2 and routine.changed == 0, "nothing to change; the recovery check fails on moto"
     assert "no earliest restorable time" in routine.tasks[-1]["msg"]
     assert "e1-dashboard-staging-chg-42" in snapshots(rds()), "a fresh snapshot is never pruned"
+
+
+def test_database_backups_with_a_mixed_case_database_and_a_ragged_change_id(aws_env):
+    """The snapshot is named as RDS stores it (lower case, one hyphen between words, none at the
+    ends, at most 255 characters), and a re-run with the same change finds it."""
+    create_postgres_instance(rds(), "e1-dashboard-staging", retention=7)
+    playbook, inventory = ROOT / "playbooks" / "database_backups.yml", str(ROOT / "inventories" / "staging")
+    change = dict(
+        rds_db_identifier="E1-Dashboard-Staging", rds_change_id="--CHG__42 (hotfix)--", rds_assert_recovery=False
+    )
+    first = play(playbook, aws_env, change, inventory=inventory)
+    assert (first.rc, first.changed) == (0, 2), first.stderr
+    assert "e1-dashboard-staging-chg-42-hotfix" in snapshots(rds())
+    again = play(playbook, aws_env, change, inventory=inventory)
+    assert (again.rc, again.changed) == (0, 0), [t.get("msg") for t in again.tasks]
+    # Cut at 255 characters right after a hyphen, which goes too.
+    long_change = dict(change, rds_change_id="CHG-" + "x" * 229 + "--tail")
+    run = play(playbook, aws_env, long_change, inventory=inventory)
+    assert (run.rc, run.changed) == (0, 1), [t.get("msg") for t in run.tasks]
+    assert run.tasks[1]["snapshot"]["identifier"] == "e1-dashboard-staging-chg-" + "x" * 229
+
+
+def test_database_backups_refuses_an_invalid_database_identifier(aws_env):
+    create_postgres_instance(rds(), "e1-dashboard-staging", retention=7)
+    playbook, inventory = ROOT / "playbooks" / "database_backups.yml", str(ROOT / "inventories" / "staging")
+    bad = dict(rds_db_identifier="e1_dashboard_staging", rds_change_id="CHG-42", rds_assert_recovery=False)
+    run = play(playbook, aws_env, bad, "--check", inventory=inventory)
+    assert (run.rc, run.changed) == (2, 0)
+    assert run.tasks[0]["msg"] == (
+        "db_identifier 'e1_dashboard_staging' is not a valid RDS DB instance identifier: "
+        "it may contain only letters, digits and hyphens, not '_'"
+    )
+    assert snapshots(rds(), SnapshotType="manual") == {}

@@ -71,14 +71,28 @@ def test_writes_files_then_reports_nothing_to_do(tmp_path, capsys):
     assert again["changed"] is False and again["changed_paths"] == []
 
 
-def test_check_mode_changes_nothing_but_reports_and_diffs(tmp_path, capsys):
+def test_check_mode_changes_nothing_but_reports(tmp_path, capsys):
     target = tmp_path / "limits.conf"
     result = run({"files": [mine(target, "* hard core 0\n")]}, capsys, check_mode=True, diff=True)
     assert result["changed"] and result["changed_paths"] == [str(target)]
     assert not target.exists()
-    assert result["diff"] == [
-        {"before_header": str(target), "after_header": str(target), "before": "", "after": "* hard core 0\n"}
-    ]
+    # The content diff is the action plugin's (tests/integration/test_config_files_action.py).
+    assert result["diff"] == []
+
+
+def test_file_content_never_appears_in_the_result(tmp_path, capsys):
+    """content is no_log: not in the invocation that -vvv shows and the host's journal logs."""
+    secret = "password = hunter2-not-for-logs\n"
+    target = tmp_path / "app.env"
+    target.write_text("password = old-one\n")
+    target.chmod(0o600)
+    with patch_module_args({"files": [mine(target, secret, mode="0600")], "_ansible_diff": True}), pytest.raises(SystemExit):
+        config_files.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert result["changed"] and target.read_text() == secret
+    assert "hunter2" not in out
+    assert result["invocation"]["module_args"]["files"][0]["content"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 def test_mode_change_alone_is_a_change_with_an_attribute_diff(tmp_path, capsys):
@@ -400,3 +414,14 @@ def test_documentation_is_the_argument_spec_and_renders():
         for section, entries in arguments.items():
             for entry in entries:
                 assert set(entry) <= set(options[section]["suboptions"]), (task["name"], entry)
+
+
+def test_the_journal_line_names_paths_not_contents(tmp_path, capsys, monkeypatch):
+    """Ansible's own invocation line would hold the contents (its masking misses the escaped
+    newlines of a list parameter's text form). The action plugin runs the module with
+    no_target_syslog, which arrives as _ansible_no_log; the module logs the paths instead."""
+    logged = []
+    monkeypatch.setattr(config_files.AnsibleModule, "log", lambda self, msg, log_args=None: logged.append(msg))
+    target = tmp_path / "app.env"
+    run({"files": [mine(target, "password = hunter2\nline two\n")], "_ansible_no_log": True}, capsys)
+    assert logged == [f"Invoked with directories=[] files=['{target}'] keywords=[]"]

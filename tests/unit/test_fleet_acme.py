@@ -173,6 +173,23 @@ def test_failed_certbot_run_is_one_clear_message(config, monkeypatch):
     assert "Saving debug log" not in str(error.value) and "Ask for help" not in str(error.value)
 
 
+def test_certbot_renew_separators_are_left_out_of_the_message(config, monkeypatch):
+    class Result:
+        returncode = 1
+        stdout = ("- - - - - - - -\nProcessing /etc/letsencrypt/renewal/web.conf\n- - - - - - - -\n"
+                  "Failed to renew certificate web with error: Connection refused\n")
+        stderr = ""
+
+    monkeypatch.setattr(fleet_acme.subprocess, "run", lambda *a, **k: Result())
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    with pytest.raises(fleet_acme.AcmeError) as error:
+        fleet_acme.run_certbot(config, ["renew"], "renewal of certificate 'web'")
+    assert str(error.value) == (
+        "renewal of certificate 'web' failed (certbot exit 1): Failed to renew certificate web with error:"
+        " Connection refused (full log: /var/log/letsencrypt/letsencrypt.log)"
+    )
+
+
 def test_prepare_makes_a_short_self_signed_placeholder_once(config, letsencrypt):
     assert fleet_acme.command_prepare(config, None) == {"changed": True, "prepared": ["web"]}
     served = Path(config["served_dir"]) / "web" / "fullchain.pem"
@@ -301,3 +318,136 @@ def test_ca_bundles_are_combined_and_only_our_temporary_one_is_removed(config, m
     fleet_acme.run_certbot(dict(config, extra_ca_bundle=str(extra)), ["renew"], "renewal")
     assert seen["content"] == "SYSTEM CAS\n\nEXTRA CA\n"
     assert not Path(seen["bundle"]).exists() and callers_bundle.exists()
+
+
+def renew_args(**values):
+    return type("Args", (), {"fraction": None, "force": False, **values})()
+
+
+def test_renew_force_renews_a_certificate_that_is_not_due(config, letsencrypt, monkeypatch):
+    write_lineage(letsencrypt, ["a.example.test", "b.example.test"], config["server"], 90, 1)
+    calls = []
+    monkeypatch.setattr(fleet_acme, "run_certbot", lambda cfg, arguments, what: calls.append(arguments))
+    monkeypatch.setattr(fleet_acme, "certbot_version", lambda: (2, 1))
+    monkeypatch.delenv("FLEET_ACME_RENEW_FRACTION", raising=False)
+    assert fleet_acme.command_renew(config, renew_args())["renewed"] == []
+    result = fleet_acme.command_renew(config, renew_args(force=True))
+    assert result["renewed"] == ["web"] and result["forced"] is True and result["checked"][0]["due"] is True
+    assert calls == [["renew", "--non-interactive", "--no-random-sleep-on-renew", "--force-renewal", "--cert-name", "web"]]
+
+
+def test_renew_force_on_the_command_line(config, letsencrypt, monkeypatch, capsys, tmp_path):
+    write_lineage(letsencrypt, ["a.example.test", "b.example.test"], config["server"], 90, 1)
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(dict(config, state_dir=str(tmp_path / "state"))))
+    monkeypatch.setattr(fleet_acme, "CONFIG_PATH", str(config_file))
+    monkeypatch.setattr(fleet_acme, "run_certbot", lambda cfg, arguments, what: None)
+    monkeypatch.setattr(fleet_acme, "certbot_version", lambda: (2, 1))
+    monkeypatch.delenv("FLEET_ACME_RENEW_FRACTION", raising=False)
+    monkeypatch.setattr("sys.argv", ["fleet-acme", "renew", "--force"])
+    assert fleet_acme.main() == 0
+    assert json.loads(capsys.readouterr().out)["renewed"] == ["web"]
+    # The outcome is kept for the failure report.
+    assert json.loads((tmp_path / "state" / "last-renewal.json").read_text())["renewed"] == ["web"]
+
+
+def test_the_fraction_from_the_environment_still_makes_a_renewal_due(config, letsencrypt, monkeypatch):
+    write_lineage(letsencrypt, ["a.example.test", "b.example.test"], config["server"], 90, 1)
+    monkeypatch.setattr(fleet_acme, "run_certbot", lambda cfg, arguments, what: None)
+    monkeypatch.setattr(fleet_acme, "certbot_version", lambda: (2, 1))
+    monkeypatch.setenv("FLEET_ACME_RENEW_FRACTION", "1")
+    assert fleet_acme.command_renew(config, renew_args())["renewed"] == ["web"]
+
+
+def test_a_failed_renewal_names_the_certificate_its_names_and_the_ca_directory(config, letsencrypt, monkeypatch):
+    write_lineage(letsencrypt, ["a.example.test", "b.example.test"], "https://ca.example/dir", 90, 1)
+
+    def refuse(cfg, arguments, what):
+        raise fleet_acme.AcmeError(what + " failed (certbot exit 1): Connection refused")
+
+    monkeypatch.setattr(fleet_acme, "run_certbot", refuse)
+    monkeypatch.setattr(fleet_acme, "certbot_version", lambda: (2, 1))
+    result = fleet_acme.command_renew(config, renew_args(force=True))
+    assert result["failed"] and result["failed_certificates"] == ["web"]
+    assert result["msg"] == (
+        "renewal of certificate 'web' (a.example.test, b.example.test) from https://ca.example/dir failed"
+        " (certbot exit 1): Connection refused; the served certificate is unchanged"
+    )
+
+
+@pytest.fixture()
+def failed_renewal(config, tmp_path, monkeypatch):
+    """A configuration whose last renewal (invocation 'run-2') failed, and a failure command that
+    records its arguments, stdin and environment."""
+    record_file = tmp_path / "notified.json"
+    recorder = tmp_path / "record"
+    recorder.write_text(
+        "#!/usr/bin/python3\nimport json, os, sys\n"
+        "json.dump({'argv': sys.argv[1:], 'stdin': sys.stdin.read(),"
+        " 'env': {k: v for k, v in os.environ.items() if k.startswith('FLEET_ACME_')}},"
+        " open(%r, 'w'))\n" % str(record_file)
+    )
+    recorder.chmod(0o755)
+    config = dict(config, state_dir=str(tmp_path / "state"), failure_command=[str(recorder), "$(touch pwned)", "; true"])
+    monkeypatch.setenv("INVOCATION_ID", "run-2")
+    fleet_acme.save_renewal(config, {
+        "failed": True, "changed": False, "failed_certificates": ["web"],
+        "msg": "renewal of certificate 'web' (a.example.test) from https://ca.example/dir failed: `$(reboot)` refused",
+    })
+    monkeypatch.delenv("INVOCATION_ID")
+    monkeypatch.chdir(tmp_path)
+    return config, record_file
+
+
+def test_report_failure_logs_at_priority_err_and_runs_the_command_without_a_shell(failed_renewal, monkeypatch, capsys):
+    config, record_file = failed_renewal
+    monkeypatch.setenv("JOURNAL_STREAM", "8:1234")
+    monkeypatch.setenv("MONITOR_INVOCATION_ID", "run-2")
+    result = fleet_acme.command_report_failure(config, None)
+    message = result["message"]
+    assert "for 'web' (CA directory https://ca.example/dir)" in message and "`$(reboot)` refused" in message
+    assert capsys.readouterr().err == "<3>" + message + "\n"
+    assert result["notified"] is True and "failed" not in result
+    seen = json.loads(record_file.read_text())
+    # The configured arguments arrive as they are; the message only on stdin and in the environment.
+    assert seen["argv"] == ["$(touch pwned)", "; true"]
+    assert seen["stdin"] == message + "\n"
+    assert seen["env"] == {"FLEET_ACME_FAILURE_MESSAGE": message, "FLEET_ACME_FAILED_CERTIFICATES": "web",
+                           "FLEET_ACME_DIRECTORY_URL": "https://ca.example/dir"}
+    assert not (record_file.parent / "pwned").exists()
+
+
+def test_report_failure_outside_the_journal_prints_the_plain_message(failed_renewal, monkeypatch, capsys):
+    config, _ = failed_renewal
+    monkeypatch.delenv("JOURNAL_STREAM", raising=False)
+    result = fleet_acme.command_report_failure(dict(config, failure_command=[]), None)
+    assert capsys.readouterr().err == result["message"] + "\n"
+    assert result["notified"] is False and "failed" not in result
+
+
+def test_report_failure_does_not_blame_an_older_runs_outcome(failed_renewal, monkeypatch):
+    config, _ = failed_renewal
+    monkeypatch.setenv("MONITOR_INVOCATION_ID", "run-3")
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", "timeout")
+    monkeypatch.setenv("MONITOR_EXIT_CODE", "killed")
+    monkeypatch.setenv("MONITOR_EXIT_STATUS", "TERM")
+    message = fleet_acme.command_report_failure(dict(config, failure_command=[]), None)["message"]
+    assert "refused" not in message
+    assert "for 'web' (CA directory https://ca.example/dir): the renewal service ended with result 'timeout' (killed TERM)" in message
+
+
+def test_report_failure_fails_when_the_notification_fails(failed_renewal):
+    config, _ = failed_renewal
+    result = fleet_acme.command_report_failure(dict(config, failure_command=["/bin/false"]), None)
+    assert result["failed"] and result["msg"].startswith("the failure command /bin/false failed (exit 1)")
+    missing = fleet_acme.command_report_failure(dict(config, failure_command=["/nonexistent/notify"]), None)
+    assert missing["failed"] and "(not run)" in missing["msg"]
+
+
+def test_report_failure_runs_even_without_a_configuration(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(fleet_acme, "CONFIG_PATH", str(tmp_path / "missing.json"))
+    monkeypatch.setattr(fleet_acme, "DEFAULT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr("sys.argv", ["fleet-acme", "report-failure"])
+    assert fleet_acme.main() == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "CA directory unknown (" in out["message"] and "missing.json" in out["message"]

@@ -1,16 +1,6 @@
-"""Read, without changing anything, the account state operator_access acts on; print it as JSON.
-
-One call on every run instead of a module call per concern, so that on a converged host the
-tasks that would find nothing to do are skipped. Argument: JSON with "users" (names the role
-manages), "groups", "sudoers_dir" and "sudoers_keep". Reads /etc/shadow itself: the spwd
-module is gone from Python 3.13 (Debian 13).
-"""
-
-import grp
-import json
-import os
-import pwd
-import sys
+# State probe (plugins/filter/fleet_probe.py) of the accounts operator_access acts on. Arguments:
+# "users" (names the role manages), "groups", "sudoers_dir" and "sudoers_keep". Reads
+# /etc/shadow itself: the spwd module is gone from Python 3.13 (Debian 13).
 
 
 def shadow_fields():
@@ -37,36 +27,31 @@ def account(entry, shadow):
     }
 
 
-def main():
-    wanted = json.loads(sys.argv[1])
+def probe(args):
     shadow = shadow_fields()
     users = {}
-    for name in wanted["users"]:
+    for name in args["users"]:
         try:
             users[name] = account(pwd.getpwnam(name), shadow)
         except KeyError:
             pass
     group_names = {g.gr_name for g in grp.getgrall()}
-    sudoers_dir = wanted["sudoers_dir"]
+    sudoers_dir = args["sudoers_dir"]
     others = sorted(
         os.path.join(sudoers_dir, name)
         for name in (os.listdir(sudoers_dir) if os.path.isdir(sudoers_dir) else [])
-        if name not in wanted["sudoers_keep"]
+        if name not in args["sudoers_keep"]
     )
     try:
         sudo_members = grp.getgrnam("sudo").gr_mem
     except KeyError:
         sudo_members = []
-    json.dump(
-        {
-            "users": users,
-            "missing_groups": [g for g in wanted["groups"] if g not in group_names],
-            "usable_passwords": sorted(name for name, field in shadow.items() if field.startswith("$")),
-            "other_sudoers": others,
-            "sudo_members": sudo_members,
-        },
-        sys.stdout,
-    )
-
-
-main()
+    return {
+        "users": users,
+        "missing_groups": [g for g in args["groups"] if g not in group_names],
+        "usable_passwords": sorted(name for name, field in shadow.items() if field.startswith("$")),
+        "other_sudoers": others,
+        "sudo_members": sudo_members,
+        # Who this connection is: the handover compares it with the admin it hands over to.
+        "login_user": os.environ.get("SUDO_USER") or pwd.getpwuid(os.getuid()).pw_name,
+    }

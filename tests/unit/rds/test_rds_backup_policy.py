@@ -89,6 +89,13 @@ def test_check_mode_enforce_makes_no_write(moto_aws):
         (dict(backup_window="17:00-17:10"), "lasts 10 minutes; RDS needs at least 30"),
         (dict(backup_window="19:30-20:30"), "overlaps maintenance window sat:19:00-sat:21:00"),
         (dict(min_recovery_days=-1), "cannot be negative"),
+        (
+            dict(db_identifier="e1_db"),
+            "db_identifier 'e1_db' is not a valid RDS DB instance identifier: "
+            "it may contain only letters, digits and hyphens, not '_'",
+        ),
+        (dict(db_identifier="1-db"), "db_identifier '1-db' is not a valid RDS DB instance identifier"),
+        (dict(db_identifier="a" * 64), "it must be 1 to 63 characters long, not 64"),
     ],
 )
 def test_bad_input_is_refused_before_any_call(moto_aws, bad, message):
@@ -111,6 +118,37 @@ def test_window_overlapping_the_current_one_is_refused_before_modifying(moto_aws
         "RDS needs them apart"
     )
     assert moto_aws.writes() == []
+
+
+def test_mixed_case_identifier_enforce_then_rerun_changes_nothing(moto_aws):
+    """RDS stores `Orders-DB` as `orders-db`; the module finds it and reports what AWS returns."""
+    make_instance("Orders-DB", retention=7)
+    args = dict(db_identifier="Orders-DB", state="present", **POLICY)
+    assert run_module(module, args)["changed"] is True
+    assert instance_settings("orders-db") == COMPLIANT
+    moto_aws.clear()
+    second = run_module(module, dict(args, db_identifier="ORDERS-DB"))
+    assert (second["changed"], second["changes"], moto_aws.writes()) == (False, {}, [])
+
+
+def test_mixed_case_cluster_identifier(moto_aws):
+    make_cluster("Reporting-Aurora", retention=7)
+    args = dict(db_identifier="Reporting-Aurora", kind="cluster", state="present", **POLICY)
+    assert run_module(module, args)["changed"] is True
+    assert run_module(module, args)["changed"] is False
+
+
+def test_the_database_found_is_the_one_named(rds_stub):
+    """Stubber: an endpoint that answers with another database than the one asked for (as one
+    that ignores the identifier would) must not have that database's settings reported or changed."""
+    rds_stub.add_response(
+        "describe_db_instances",
+        {"DBInstances": [dict(COMPLIANT, DBInstanceIdentifier="e1-reporting")]},
+        {"DBInstanceIdentifier": "E1-DB"},
+    )
+    failed = fail_of(module, dict(db_identifier="E1-DB", state="present", **POLICY))
+    assert failed["msg"] == "DB instance 'E1-DB' not found in region {0}".format(REGION)
+    assert rds_stub.calls.writes() == []
 
 
 def test_missing_instance_fails_clearly(moto_aws):
@@ -218,6 +256,25 @@ def test_pending_values_count_as_applied(rds_stub):
     )
     result = run_module(module, dict(db_identifier="e1-db", state="present", **POLICY))
     assert result["changed"] is False and result["settings"]["retention_days"] == 30
+
+
+def test_a_database_named_in_another_case_is_found_and_modified_by_its_rds_identifier(rds_stub):
+    """Stubber: moto treats every call alike whatever the case it is sent in, so only the parameters
+    of the calls show it. RDS answers `E1-DB` with `e1-db`; every later call names the database so."""
+    stored = dict(COMPLIANT, DBInstanceIdentifier="e1-db", DbiResourceId="db-ABC", BackupRetentionPeriod=7)
+    rds_stub.add_response("describe_db_instances", {"DBInstances": [stored]}, {"DBInstanceIdentifier": "E1-DB"})
+    rds_stub.add_response(
+        "modify_db_instance",
+        {"DBInstance": dict(stored, BackupRetentionPeriod=30)},
+        {"DBInstanceIdentifier": "e1-db", "BackupRetentionPeriod": 30, "ApplyImmediately": False},
+    )
+    rds_stub.add_response(
+        "describe_db_instance_automated_backups",
+        {"DBInstanceAutomatedBackups": []},
+        {"DBInstanceIdentifier": "e1-db", "MaxRecords": 100},
+    )
+    result = run_module(module, dict(db_identifier="E1-DB", state="present", **POLICY))
+    assert result["changed"] is True and result["changes"] == {"BackupRetentionPeriod": 30}
 
 
 def test_a_refused_modify_fails_with_the_reason(rds_stub):

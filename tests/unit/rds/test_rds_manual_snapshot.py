@@ -111,6 +111,44 @@ def test_cluster_snapshot(moto_aws):
     assert "e1-aurora-chg-1" in snapshot_ids("cluster")
 
 
+def test_mixed_case_identifiers_create_then_rerun_changes_nothing(moto_aws):
+    """RDS stores identifiers in lower case: `Orders-DB` is `orders-db`, on the second run too."""
+    make_instance("Orders-DB")
+    args = dict(db_identifier="Orders-DB", snapshot_identifier="Orders-DB-Before-Upgrade", tags=TAGS)
+    first = run_module(module, args)
+    assert first["changed"] is True
+    assert (first["snapshot"]["identifier"], first["snapshot"]["db_identifier"]) == (
+        "orders-db-before-upgrade",
+        "orders-db",
+    ), "what AWS returns"
+    moto_aws.clear()
+    second = run_module(module, args)
+    assert second["changed"] is False
+    assert second["snapshot"]["identifier"] == "orders-db-before-upgrade"
+    assert moto_aws.writes() == []
+    assert run_module(module, dict(args, db_identifier="ORDERS-db"))["changed"] is False
+
+
+def test_mixed_case_cluster_identifiers_create_then_rerun_changes_nothing(moto_aws):
+    make_cluster("Reporting-Aurora")
+    args = dict(kind="cluster", db_identifier="Reporting-Aurora", snapshot_identifier="Reporting-Before-Upgrade")
+    assert run_module(module, args)["changed"] is True
+    moto_aws.clear()
+    second = run_module(module, args)
+    assert second["changed"] is False and second["snapshot"]["db_identifier"] == "reporting-aurora"
+    assert moto_aws.writes() == []
+
+
+def test_identifier_taken_by_another_database_is_refused_whatever_the_case(moto_aws):
+    make_instance()
+    make_instance("Other-DB")
+    run_module(module, dict(db_identifier="Other-DB", snapshot_identifier="Taken"))
+    failed = fail_of(module, dict(db_identifier="E1-DB", snapshot_identifier="TAKEN"))
+    assert "snapshot 'TAKEN' already exists as a manual snapshot of 'other-db', not a manual snapshot of 'E1-DB'" in (
+        failed["msg"]
+    )
+
+
 def test_wait_timeout_is_honoured(rds_stub, monkeypatch):
     """Stubber: moto makes every snapshot available at once, AWS can take hours."""
     slept = []
@@ -150,12 +188,40 @@ def test_check_mode_delete_makes_no_write(moto_aws):
 
 
 def test_automated_snapshot_is_never_deleted(moto_aws):
-    """moto deletes automated snapshots when asked (AWS refuses); the module must not ask."""
+    """moto deletes automated snapshots when asked (AWS refuses); the module must not ask.
+    Their identifiers (rds:...) are no manual snapshot's, so they are refused before any call."""
     make_instance(retention=7)
     (automated,) = snapshot_ids(SnapshotType="automated")
+    moto_aws.clear()
     failed = fail_of(module, dict(state="absent", snapshot_identifier=automated))
-    assert "is automated, not manual" in failed["msg"]
+    assert failed["msg"] == (
+        "snapshot_identifier {0!r} is not a valid RDS snapshot identifier: "
+        "it may contain only letters, digits and hyphens, not ':'".format(automated)
+    )
+    assert moto_aws == []
     assert automated in snapshot_ids(SnapshotType="automated")
+
+
+def test_a_snapshot_reported_as_automated_is_never_deleted(rds_stub):
+    """Stubber: moto names automated snapshots rds:..., which is refused before any call; this
+    is the check behind it, for an endpoint that reports another type for a valid identifier."""
+    rds_stub.add_response(
+        "describe_db_snapshots",
+        {"DBSnapshots": [{"DBSnapshotIdentifier": "s1", "SnapshotType": "automated", "Status": "available"}]},
+        {"DBSnapshotIdentifier": "s1"},
+    )
+    failed = fail_of(module, dict(state="absent", snapshot_identifier="s1"))
+    assert "is automated, not manual" in failed["msg"]
+    assert rds_stub.calls.writes() == []
+
+
+def test_delete_with_the_identifier_in_another_case(moto_aws):
+    make_instance()
+    run_module(module, dict(db_identifier="e1-db", snapshot_identifier="e1-db-chg-1"))
+    deleted = run_module(module, dict(state="absent", snapshot_identifier="E1-DB-Chg-1"))
+    assert deleted["changed"] is True and deleted["snapshot"]["identifier"] == "e1-db-chg-1"
+    assert "e1-db-chg-1" not in snapshot_ids()
+    assert run_module(module, dict(state="absent", snapshot_identifier="E1-DB-Chg-1"))["changed"] is False
 
 
 # --- copy --------------------------------------------------------------------------------
@@ -235,6 +301,38 @@ def test_copy_from_another_account_sends_its_arn_and_our_key(rds_stub, monkeypat
     assert result["changed"] is True and result["snapshot"]["kms_key_id"] == key
 
 
+def test_copy_to_a_mixed_case_identifier_then_rerun_changes_nothing(moto_aws):
+    make_instance()
+    source = run_module(module, dict(db_identifier="e1-db", snapshot_identifier="s1"))["snapshot"]
+    args = dict(
+        state="copied",
+        region=DR_REGION,
+        source_region=REGION,
+        source_snapshot=source["arn"],
+        snapshot_identifier="S1-DR",
+    )
+    copied = run_module(module, args)
+    assert copied["changed"] is True and copied["snapshot"]["identifier"] == "s1-dr"
+    moto_aws.clear()
+    assert run_module(module, args)["changed"] is False
+    assert moto_aws.writes() == []
+
+
+@pytest.mark.parametrize("source", ["S1", "arn:aws:rds:{0}:{1}:snapshot:S1".format(REGION, ACCOUNT)], ids=["id", "arn"])
+def test_a_copy_onto_its_own_source_is_refused(moto_aws, source):
+    """The source (named in any case, or by its ARN) is not a copy of itself."""
+    make_instance()
+    run_module(module, dict(db_identifier="e1-db", snapshot_identifier="s1"))
+    moto_aws.clear()
+    failed = fail_of(module, dict(state="copied", source_snapshot=source, snapshot_identifier="s1"))
+    assert failed["msg"] == (
+        "snapshot_identifier 's1' names the source snapshot {0!r} itself; the copy needs another identifier".format(
+            source
+        )
+    )
+    assert moto_aws.writes() == []
+
+
 # --- prune: the selection ----------------------------------------------------------------
 
 
@@ -303,6 +401,19 @@ def test_plan_age_boundary_is_exclusive():
     assert delete == ["31"] and "exactly-30" in kept
 
 
+def test_plan_prefix_and_database_compare_as_rds_does():
+    """AWS lists identifiers in lower case; a prefix or a database given in another case matches them."""
+    snapshots = [
+        dict(fake("e1-db-old-1", 90, PROJECT), DBInstanceIdentifier="e1-db"),
+        dict(fake("e1-db-old-2", 80, PROJECT), DBInstanceIdentifier="e1-db"),
+        dict(fake("e1-db-other", 80, PROJECT), DBInstanceIdentifier="e1-reporting"),
+        dict(fake("e1-db-new", 1, PROJECT), DBInstanceIdentifier="e1-db"),
+    ]
+    delete, _, candidates = module.plan_prune(snapshots, "instance", None, "E1-DB-", 30, 1, NOW, db_identifier="E1-DB")
+    assert [d["identifier"] for d in delete] == ["e1-db-old-1", "e1-db-old-2"]
+    assert candidates == 3, "the other database's snapshot is no candidate"
+
+
 # --- prune: the module -------------------------------------------------------------------
 
 
@@ -355,6 +466,20 @@ def test_prune_of_cluster_snapshots(moto_aws, moto_clock):
     result = run_module(module, prune_args(kind="cluster", keep_newest=1))
     assert [d["identifier"] for d in result["deleted"]] == ["c-old"]
     assert "c-new" in snapshot_ids("cluster") and "c-old" not in snapshot_ids("cluster")
+
+
+def test_prune_with_a_mixed_case_prefix_and_database(moto_aws, moto_clock):
+    make_instance("Orders-DB", retention=0)
+    rds = rds_client()
+    for name, age in [("Orders-DB-Old-1", 90), ("Orders-DB-Old-2", 60), ("Orders-DB-New", 1), ("Manual-Old", 90)]:
+        moto_clock[0] = days_ago(age).replace(tzinfo=None)
+        rds.create_db_snapshot(DBInstanceIdentifier="Orders-DB", DBSnapshotIdentifier=name)
+    args = prune_args(match_tags=None, match_prefix="Orders-DB-", db_identifier="Orders-DB", keep_newest=1)
+    result = run_module(module, args)
+    assert [d["identifier"] for d in result["deleted"]] == ["orders-db-old-1", "orders-db-old-2"]
+    assert result["candidates"] == 3
+    assert snapshot_ids(SnapshotType="manual") == {"orders-db-new", "manual-old"}
+    assert run_module(module, args)["changed"] is False
 
 
 def test_check_mode_prune_reports_but_deletes_nothing(moto_aws, moto_clock):
@@ -439,3 +564,71 @@ def test_a_failing_delete_reports_what_was_already_deleted(rds_stub):
     failed = fail_of(module, prune_args(keep_newest=1))
     assert failed["msg"] == "deleting expired snapshot 'b' failed: InvalidDBSnapshotState: being copied"
     assert [d["identifier"] for d in failed["deleted"]] == ["a"]
+
+
+# --- identifiers AWS refuses -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [True, False], ids=["check", "run"])
+@pytest.mark.parametrize(
+    "state, extra",
+    [
+        ("present", dict(db_identifier="e1-db")),
+        ("absent", dict()),
+        ("copied", dict(source_snapshot="s1")),
+    ],
+)
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("1abc", "it must start with a letter"),
+        ("e1-db--chg-1", "it must not contain two consecutive hyphens"),
+        ("e1-db-chg-1-", "it must not end with a hyphen"),
+        ("e1_db_chg_1", "it may contain only letters, digits and hyphens, not '_'"),
+        ("a" * 256, "it must be 1 to 255 characters long, not 256"),
+    ],
+    ids=["digit-first", "double-hyphen", "trailing-hyphen", "underscore", "too-long"],
+)
+def test_an_invalid_snapshot_identifier_is_refused_before_any_call(moto_aws, check_mode, state, extra, bad, reason):
+    make_instance()
+    run_module(module, dict(db_identifier="e1-db", snapshot_identifier="s1"))
+    before = snapshot_ids()
+    moto_aws.clear()
+    failed = fail_of(module, dict(extra, state=state, snapshot_identifier=bad), check_mode=check_mode)
+    assert failed["msg"] == "snapshot_identifier {0!r} is not a valid RDS snapshot identifier: {1}".format(bad, reason)
+    assert moto_aws == [], "not even a describe call"
+    assert snapshot_ids() == before
+
+
+@pytest.mark.parametrize(
+    "args, noun",
+    [
+        (dict(db_identifier="e1_db", snapshot_identifier="s1"), "instance"),
+        (dict(kind="cluster", db_identifier="e1_aurora", snapshot_identifier="s1"), "cluster"),
+        (prune_args(db_identifier="e1_db"), "instance"),
+    ],
+    ids=["present", "cluster", "pruned"],
+)
+def test_an_invalid_db_identifier_is_refused_before_any_call(moto_aws, args, noun):
+    failed = fail_of(module, args, check_mode=True)
+    assert failed["msg"] == (
+        "db_identifier {0!r} is not a valid RDS DB {1} identifier: "
+        "it may contain only letters, digits and hyphens, not '_'".format(args["db_identifier"], noun)
+    )
+    assert moto_aws == []
+
+
+def test_a_db_identifier_longer_than_63_characters_is_refused(moto_aws):
+    failed = fail_of(module, dict(db_identifier="a" * 64, snapshot_identifier="s1"), check_mode=True)
+    assert failed["msg"].endswith(
+        "is not a valid RDS DB instance identifier: it must be 1 to 63 characters long, not 64"
+    )
+    assert moto_aws == []
+
+
+def test_every_invalid_identifier_is_named_at_once(moto_aws):
+    failed = fail_of(module, dict(db_identifier="1db", snapshot_identifier="1db-chg-1"), check_mode=True)
+    assert failed["msg"] == (
+        "snapshot_identifier '1db-chg-1' is not a valid RDS snapshot identifier: it must start with a letter; "
+        "db_identifier '1db' is not a valid RDS DB instance identifier: it must start with a letter"
+    )

@@ -176,6 +176,52 @@ def test_cluster_actions_are_filtered_by_cluster_id(rds_stub):
     assert result["actions"][0]["resource_arn"] == cluster_arn
 
 
+def test_a_database_named_in_another_case_is_listed_by_its_rds_identifier(rds_stub):
+    """RDS answers `E1-DB` with `e1-db`; the listing filters on the identifier RDS stores."""
+    rds_stub.add_response("describe_db_instances", {"DBInstances": [DATABASE]}, {"DBInstanceIdentifier": "E1-DB"})
+    rds_stub.add_response(
+        "describe_pending_maintenance_actions",
+        {"PendingMaintenanceActions": [{"ResourceIdentifier": DB_ARN, "PendingMaintenanceActionDetails": []}]},
+        {"Filters": [{"Name": "db-instance-id", "Values": ["e1-db"]}], "MaxRecords": 100},
+    )
+    assert run_module(module, dict(db_identifier="E1-DB"))["actions"] == []
+
+
+def test_an_arn_naming_the_database_in_another_case_is_that_database(rds_stub):
+    """An ARN embeds the identifier, and compares as RDS compares it: the database already read is
+    not described again to find its engine version."""
+    arn = DB_ARN.replace(":db:e1-db", ":db:E1-DB")
+    stub_listing(rds_stub, [[{"ResourceIdentifier": arn, "PendingMaintenanceActionDetails": [action("db-upgrade")]}]])
+    rds_stub.add_response(
+        "describe_db_engine_versions",
+        {"DBEngineVersions": [{"Engine": "postgres", "EngineVersion": "15.4", "ValidUpgradeTarget": []}]},
+        {"Engine": "postgres", "EngineVersion": "15.4", "MaxRecords": 100},
+    )
+    (upgrade,) = run_module(module, dict(db_identifier="e1-db"))["actions"]
+    assert upgrade["resource_arn"] == arn, "reported as RDS returned it"
+    assert (upgrade["engine"], upgrade["engine_version"]) == ("postgres", "15.4")
+    assert "DescribeDBInstances" not in rds_stub.calls[1:]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            dict(db_identifier="e1_db"),
+            "db_identifier 'e1_db' is not a valid RDS DB instance identifier: "
+            "it may contain only letters, digits and hyphens, not '_'",
+        ),
+        (
+            dict(db_identifier="e1-aurora-", kind="cluster"),
+            "db_identifier 'e1-aurora-' is not a valid RDS DB cluster identifier: it must not end with a hyphen",
+        ),
+    ],
+)
+def test_an_invalid_db_identifier_is_refused_before_any_call(rds_stub, args, message):
+    assert fail_of(module, dict(args, apply_actions=["system-update"]), check_mode=True)["msg"] == message
+    assert rds_stub.calls == []
+
+
 def test_missing_instance_fails_clearly(rds_stub):
     rds_stub.add_client_error("describe_db_instances", service_error_code="DBInstanceNotFound", http_status_code=404)
     failed = fail_of(module, dict(db_identifier="nope"))
