@@ -86,6 +86,7 @@ def hostname_problem(name, lower_case=False, wildcard=False):
     return ""
 
 
+UNIT_NAME = re.compile(r"^[A-Za-z0-9@_.:-]+\.(service|socket|timer|target|mount|path|scope|slice)$")
 LOGIN_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 EMAIL = re.compile(r"^[^@\s\"<>,;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 

@@ -12,17 +12,23 @@ _ORIGIN = re.compile(rf"^{_ORIGIN_KEY}=[^\",;]+(,{_ORIGIN_KEY}=[^\",;]+)*$")
 _BLACKLIST = re.compile(r'^[^ ";]+$')
 
 
-def problems(inputs, host_state=None):
+def origin_problems(patterns, variable):
+    """Problems of a list of unattended-upgrades Origins-Pattern entries given as VARIABLE (the
+    maintenance runbook's security_patch_origins uses the same syntax)."""
     found = []
-    patterns = inputs["security_updates_origins_patterns"]
     if not patterns:
-        found.append("security_updates_origins_patterns is empty: unattended-upgrades would install nothing")
+        found.append(f"{variable} is empty: nothing would be installed")
     for index, pattern in rules.indexed(patterns):
         if not _ORIGIN.match(str(pattern)):
             found.append(
-                f"security_updates_origins_patterns[{index}] '{pattern}' is not an origin pattern: comma-separated"
+                f"{variable}[{index}] '{pattern}' is not an origin pattern: comma-separated"
                 " key=value pairs (origin, codename, label, archive, suite, component, site) without quotes"
             )
+    return found
+
+
+def problems(inputs, host_state=None):
+    found = origin_problems(inputs["security_updates_origins_patterns"], "security_updates_origins_patterns")
     for index, pattern in rules.indexed(inputs["security_updates_package_blacklist"]):
         if not _BLACKLIST.match(str(pattern)):
             found.append(

@@ -25,7 +25,10 @@ def test_every_role_has_argument_specs_and_documented_defaults():
             continue
         spec_file = role / "meta" / "argument_specs.yml"
         assert spec_file.exists(), f"{role.name} has no meta/argument_specs.yml"
-        options = yaml.safe_load(spec_file.read_text())["argument_specs"]["main"].get("options", {})
+        # A role may have only named entry points (lb_member: drain, enable, ...).
+        options = {}
+        for entry in yaml.safe_load(spec_file.read_text())["argument_specs"].values():
+            options.update(entry.get("options") or {})
         defaults_file = role / "defaults" / "main.yml"
         if not defaults_file.exists():
             continue

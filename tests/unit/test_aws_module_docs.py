@@ -1,4 +1,5 @@
-"""Each module's documentation renders and says exactly what its argument spec accepts.
+"""Each AWS module's documentation renders without warnings and says exactly what its argument
+spec accepts.
 
 The AWS connection options are documented once, in the doc fragment
 plugins/doc_fragments/fleet_aws.py, and defined once, in module_utils/fleet_aws.py. The
@@ -6,6 +7,7 @@ comparison below reads what ansible-doc renders (the module's own options merged
 fragment's), so it keeps the two in step.
 """
 
+import functools
 import json
 import subprocess
 import sys
@@ -13,11 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rds_harness import ROOT
 
-from library import rds_backup_policy, rds_manual_snapshot, rds_pending_maintenance
+from tests.aws_module_harness import ROOT
+from library import (autoscaling_capacity, autoscaling_processes, cloudwatch_figures, rds_backup_policy,  # noqa: I001
+                     rds_manual_snapshot, rds_pending_maintenance)
 
-MODULES = [rds_manual_snapshot, rds_backup_policy, rds_pending_maintenance]
+MODULES = [rds_manual_snapshot, rds_backup_policy, rds_pending_maintenance, autoscaling_processes, autoscaling_capacity,
+           cloudwatch_figures]
 ANSIBLE_DOC = Path(sys.executable).parent / "ansible-doc"
 SPEC_KEYS = ("type", "default", "choices", "aliases", "required", "elements")
 
@@ -26,6 +30,7 @@ def module_name(module):
     return module.__name__.rsplit(".", 1)[-1]
 
 
+@functools.lru_cache(maxsize=None)
 def rendered(module):
     """ansible-doc's JSON for the module, and what it printed on stderr."""
     out = subprocess.run(
@@ -65,9 +70,10 @@ def test_examples_call_the_module_with_documented_options(module):
 
 
 @pytest.mark.parametrize("module", MODULES, ids=module_name)
-def test_ansible_doc_renders(module):
+def test_ansible_doc_renders_without_warnings(module):
     doc, stderr = rendered(module)
     assert doc["doc"]["short_description"]
+    assert yaml.safe_load(module.DOCUMENTATION)["extends_documentation_fragment"] == ["fleet_aws"]
     assert "boto3" in doc["doc"]["requirements"]
     assert doc["return"] and doc["examples"]
     assert "WARNING" not in stderr, stderr

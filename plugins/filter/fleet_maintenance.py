@@ -1,0 +1,51 @@
+"""Filters of the maintenance runbook: figures against the SOP's thresholds."""
+
+from ansible.errors import AnsibleFilterError
+
+
+def fleet_breaches(figures, limits, where):
+    """Messages for each figure above its limit, naming WHERE (a host), the metric, the value,
+    the threshold and the variable that sets it. LIMITS: [{metric, limit, variable, unit}]; a
+    figure that is None (not measured) is no breach, and is reported by whoever measured it."""
+    if not isinstance(figures, dict) or not isinstance(limits, list):
+        raise AnsibleFilterError("fleet_breaches expects a dict of figures and a list of limits")
+    found = []
+    for limit in limits:
+        value = figures.get(limit["metric"])
+        if value is None:
+            continue
+        if float(value) > float(limit["limit"]):
+            unit = limit.get("unit", "")
+            found.append(
+                f"{where}: {limit['metric']} is {value}{unit}, above the threshold of {limit['limit']}{unit}"
+                f" ({limit['variable']})"
+            )
+    return found
+
+
+def fleet_preflight_verdict(breaches_by_host):
+    """Every breach of every host, in host order; a host whose breaches are None was not measured
+    (its pre-flight failed), which is a reason to stop as well."""
+    if not isinstance(breaches_by_host, dict):
+        raise AnsibleFilterError("fleet_preflight_verdict expects a dict of host -> list of breaches")
+    found = []
+    for host, breaches in breaches_by_host.items():
+        if breaches is None:
+            found.append(f"{host}: not measured (its pre-flight failed or it was unreachable)")
+        else:
+            found.extend(breaches)
+    return found
+
+
+def fleet_phase_durations(marks):
+    """Seconds of each phase from [[phase, start timestamp], ...], each phase ending where the
+    next starts; the last mark only ends the one before it."""
+    if not isinstance(marks, list) or not all(isinstance(m, (list, tuple)) and len(m) == 2 for m in marks):
+        raise AnsibleFilterError("fleet_phase_durations expects a list of [phase, timestamp] pairs")
+    return {name: round(float(marks[i + 1][1]) - float(start), 1) for i, (name, start) in enumerate(marks[:-1])}
+
+
+class FilterModule:
+    def filters(self):
+        return {"fleet_breaches": fleet_breaches, "fleet_phase_durations": fleet_phase_durations,
+                "fleet_preflight_verdict": fleet_preflight_verdict}
