@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The controller-side stand-ins the local fleet's runbook talks to, on the loopback only:
-#   moto_server   the AWS endpoint (RDS snapshots, SNS, SQS)   127.0.0.1:${FLEET_MOTO_PORT:-5055}
+#   moto_server   the AWS endpoint (scripts/moto_server.py)    127.0.0.1:${FLEET_MOTO_PORT:-5055}
 #   mail sink     SMTP that keeps what it receives             127.0.0.1:${FLEET_SMTP_PORT:-2525}, mail in .fleet/mail/
 #
 #   scripts/local_services.sh start    start what is not running, wait until it answers, then
@@ -91,7 +91,7 @@ case "${1:-}" in
     mkdir -p "$services_dir" "$mail_dir"
     step "local services: moto_server on 127.0.0.1:$moto_port, SMTP sink on 127.0.0.1:$smtp_port"
     start_service moto_server "$moto_port" moto_answers \
-      "$FLEET_VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port"
+      "$FLEET_VENV/bin/python" "$FLEET_ROOT/scripts/moto_server.py" -H 127.0.0.1 -p "$moto_port"
     if mail_sink_present; then
       start_service mail_sink "$smtp_port" smtp_answers \
         "$python" "$FLEET_ROOT/scripts/mail_sink.py" --host 127.0.0.1 --port "$smtp_port" --dir "$mail_dir"

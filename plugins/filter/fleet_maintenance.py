@@ -6,19 +6,22 @@ from ansible.errors import AnsibleFilterError
 def fleet_breaches(figures, limits, where):
     """Messages for each figure above its limit, naming WHERE (a host), the metric, the value,
     the threshold and the variable that sets it. LIMITS: [{metric, limit, variable, unit}]; a
-    figure that is None (not measured) is no breach, and is reported by whoever measured it."""
+    figure that is None (not measured) is no breach, and is reported by whoever measured it. A
+    figure that is a dict holds one value per item (CloudWatch's CPU per instance): each item
+    is held against the limit and named after WHERE."""
     if not isinstance(figures, dict) or not isinstance(limits, list):
         raise AnsibleFilterError("fleet_breaches expects a dict of figures and a list of limits")
     found = []
     for limit in limits:
         value = figures.get(limit["metric"])
-        if value is None:
-            continue
-        if float(value) > float(limit["limit"]):
+        items = sorted(value.items()) if isinstance(value, dict) else [(None, value)]
+        for item, item_value in items:
+            if item_value is None or float(item_value) <= float(limit["limit"]):
+                continue
             unit = limit.get("unit", "")
             found.append(
-                f"{where}: {limit['metric']} is {value}{unit}, above the threshold of {limit['limit']}{unit}"
-                f" ({limit['variable']})"
+                f"{where if item is None else f'{where}, {item}'}: {limit['metric']} is {item_value}{unit},"
+                f" above the threshold of {limit['limit']}{unit} ({limit['variable']})"
             )
     return found
 

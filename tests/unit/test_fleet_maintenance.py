@@ -25,6 +25,14 @@ def test_every_breach_is_listed():
     assert len(fleet_breaches({"cpu_percent": 99, "p95_seconds": 4.5}, LIMITS, "lb")) == 2
 
 
+def test_a_figure_per_item_names_each_item_above_the_limit():
+    figures = {"cpu_percent": {"i-0b": 92.5, "i-0a": 71, "i-0c": 20.0, "i-0d": None}}
+    assert fleet_breaches(figures, LIMITS, "CloudWatch") == [
+        "CloudWatch, i-0a: cpu_percent is 71 %, above the threshold of 70 % (maintenance_preflight_cpu_percent)",
+        "CloudWatch, i-0b: cpu_percent is 92.5 %, above the threshold of 70 % (maintenance_preflight_cpu_percent)",
+    ]
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(AnsibleFilterError):
         fleet_breaches([], LIMITS, "x")

@@ -5,20 +5,22 @@ endpoint with boto3, and further runbook runs (faults, the plan, a deploy) with 
 and this scenario's inventory, which Molecule passes to the verifier in the environment.
 """
 
-import csv
-import io
 import json
 import os
 import shlex
 import signal
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 import boto3
 import pytest
 import testinfra
+
+# The helpers every testinfra scenario shares (molecule/_shared/fleet_testinfra.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_shared"))
+from fleet_testinfra import HaproxyRuntime, wait_until  # noqa: E402,F401 - wait_until is the tests' too
 
 SCENARIO = Path(__file__).resolve().parent.parent
 PROJECT = SCENARIO.parent.parent
@@ -52,36 +54,9 @@ def db():
     return host("mnt-db")
 
 
-def wait_until(predicate, timeout, what, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout} s")
-        time.sleep(interval)
-
-
-class Haproxy:
-    def __init__(self, lb):
-        self.lb = lb
-
-    def stat(self):
-        text = self.lb.check_output("echo 'show stat' | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock").lstrip("# ")
-        return {row["svname"]: row for row in csv.DictReader(io.StringIO(text))
-                if row["pxname"] == "app" and row["svname"] in APPS}
-
-    def statuses(self):
-        return {name: row["status"] for name, row in self.stat().items()}
-
-    def set_ready(self, name):
-        self.lb.check_output(f"echo 'set server app/{name} state ready' | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock")
-
-
 @pytest.fixture(scope="session")
 def haproxy(lb):
-    return Haproxy(lb)
+    return HaproxyRuntime(lb, APPS)
 
 
 def reports():
@@ -223,5 +198,5 @@ def every_server_in_service_afterwards(haproxy, apps):
     yield
     for name, app in apps.items():
         app.run("systemctl enable --now nginx.service")
-        haproxy.set_ready(name)
+        haproxy.set_state(name, "ready")
     wait_until(lambda: all(s == "UP" for s in haproxy.statuses().values()), 60, "every app server back UP")

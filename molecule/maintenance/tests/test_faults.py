@@ -76,6 +76,29 @@ def test_a_host_whose_nginx_does_not_come_back_stops_the_run(apps, haproxy):
     assert seen["failed"] == 0, seen["failures"]
 
 
+def test_errors_in_the_canarys_soak_stop_the_run_with_every_host_in_service(apps, haproxy):
+    # The canary (app1) comes back healthy to its check (nginx answers /healthz) while the app behind
+    # nginx is gone, so a third of the requests through the load balancer fail during its soak.
+    downgrade(apps["mnt-app1"], "fleet-demo-tool")
+    run = start_runbook("-e", "maintenance_app_server_soak_seconds=15", reason="fault: canary errors")
+    try:
+        wait_until(lambda: not run.running() or haproxy.statuses()["mnt-app1"] != "UP", 600, "mnt-app1 drained")
+        wait_until(lambda: not run.running() or haproxy.statuses()["mnt-app1"] == "UP", 600, "mnt-app1 back UP")
+        apps["mnt-app1"].check_output("systemctl stop demo-app.socket demo-app.service")
+        rc = run.wait()
+    finally:
+        apps["mnt-app1"].run("systemctl start demo-app.socket")
+    from conftest import reports
+
+    report = reports()[-1]
+    assert rc != 0, run.output()[-3000:]
+    assert report["status"] == "failed"
+    assert report["hosts"]["mnt-app1"]["failed_phase"] == "soak"
+    assert "Canary mnt-app1" in report["failure"] and "maintenance_app_server_error_rate_percent" in report["failure"]
+    assert report["hosts"]["mnt-app2"]["status"] == report["hosts"]["mnt-app3"]["status"] == "not started"
+    assert set(haproxy.statuses().values()) == {"UP"}
+
+
 def test_check_mode_prints_the_plan_and_drains_nothing(apps, haproxy, lb):
     downgrade(apps["mnt-app1"], "fleet-demo-kernel-flag")
     run = start_runbook("--check", reason="plan")

@@ -5,14 +5,16 @@ those of molecule.yml's platforms. Ansible runs (drift, check mode) use the scen
 inventory and settings, which Molecule passes to the verifier in the environment.
 """
 
-import json
 import os
-import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import testinfra
+
+# The helpers every testinfra scenario shares (molecule/_shared/fleet_testinfra.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_shared"))
 
 DISTRO = os.environ.get("MOLECULE_DISTRO", "debian12")
 INDEX = os.environ.get("FLEET_DISTRO_INDEX", "0")
@@ -86,15 +88,3 @@ def between_windows(app):
     print(f"needrestart -b -r l:\n{needrestart}")
     return {"run": run, "seconds": seconds, "before": before, "after": after, "log": log, "needrestart": needrestart}
 
-
-def ansible_playbook(*args):
-    """ansible-playbook with the scenario's inventory and the ansible.posix.json report: (rc, report, output)."""
-    inventory = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory"
-    done = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), *args],
-        env={**os.environ, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.json"},
-        capture_output=True, text=True, timeout=900, cwd=SCENARIO, check=False,
-    )
-    start = done.stdout.find("{\n")
-    report = json.JSONDecoder().raw_decode(done.stdout[start:])[0] if start >= 0 else {}
-    return done.returncode, report, done.stdout + done.stderr

@@ -3,18 +3,14 @@ is repaired by exactly its task (the shared drift steps, molecule/_shared/tasks/
 
 import pytest
 
-from conftest import ansible_playbook
+from conftest import SCENARIO
+from fleet_testinfra import assert_check_mode_changes_nothing, assert_drift_repaired
 
 
 def test_check_mode_on_the_converged_hosts_changes_nothing():
-    rc, report, output = ansible_playbook("converge.yml", "--check", "--diff")
-    assert rc == 0, output[-3000:]
-    assert {host: stats["changed"] for host, stats in report["stats"].items()} == {
-        host: 0 for host in report["stats"]
-    }, output[-3000:]
+    assert_check_mode_changes_nothing(SCENARIO)
 
 
 @pytest.mark.parametrize("case", ["source", "package", "served-file", "stray-file", "server", "timer"])
 def test_drift_is_repaired_by_exactly_its_task(case):
-    rc, _report, output = ansible_playbook("drift.yml", "-e", f"security_updates_drift_case={case}")
-    assert rc == 0, output[-4000:]
+    assert_drift_repaired(SCENARIO, "security_updates_drift_case", case)
