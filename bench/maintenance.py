@@ -40,7 +40,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "molecule" / "maintenance"
 VENV_BIN = ROOT / ".venv" / "bin"
-NET = "172.29.91"
+# Apart from every scenario's subnet, so that a scenario left running never collides with it.
+NET = "172.29.85"
 SOAK = int(os.environ.get("BENCH_SOAK", "5"))
 MOTO_PORT, SMTP_PORT = "5085", "2555"
 

@@ -23,6 +23,7 @@ DISTRO = os.environ.get("MOLECULE_DISTRO", "debian12")
 INDEX = os.environ.get("FLEET_DISTRO_INDEX", "0")
 LB_ADDRESS = f"172.29.7{INDEX}.20"
 PUBLIC_NAME = "lb.test"
+SOCKET = "/run/haproxy/admin.sock"
 SERVERS = ("app1", "app2")
 SCENARIO = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def apps():
 
 @pytest.fixture(scope="session")
 def haproxy(lb):
-    return HaproxyRuntime(lb, SERVERS)
+    return HaproxyRuntime(lb, SERVERS, socket=SOCKET)
 
 
 @pytest.fixture(autouse=True)
