@@ -69,14 +69,16 @@ def inventory(count, work):
         "app_servers": {"hosts": {n: {**ssh, **s} for n, s in apps.items()}, "vars": group_vars["app_servers"]},
         "load_balancers": {"hosts": {"bench-lb": {**ssh, "ansible_host": NET + ".20"}}, "vars": group_vars["load_balancers"]},
         "database_servers": {"hosts": {"bench-db": {**ssh, "ansible_host": NET + ".30"}}, "vars": group_vars["database_servers"]},
-        "test_apt_repos": {"hosts": {"bench-repo": {**docker, "ansible_host": NET + ".40"}}, "vars": group_vars["test_apt_repos"]},
-        "test_clients": {"hosts": {"bench-client": {**docker, "ansible_host": NET + ".100"}}},
+        "test_apt_repos": {"hosts": {"bench-repo": {**docker, "fleet_address": NET + ".40"}}, "vars": group_vars["test_apt_repos"]},
+        "test_clients": {"hosts": {"bench-client": {**docker, "fleet_address": NET + ".100"}}},
     }
     data = {"all": {"vars": group_vars["all"], "children": {"fleet": {"children": fleet}}}}
     path = work / "inventory.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     # The containers, in the platform format of Molecule's shared create and destroy playbooks.
-    addresses = {name: spec["ansible_host"] for group in fleet.values() for name, spec in group["hosts"].items()}
+    # The docker connection reaches a container by its name, so those hosts keep their address apart.
+    addresses = {name: spec.get("fleet_address", spec.get("ansible_host")) for group in fleet.values()
+                 for name, spec in group["hosts"].items()}
     platforms = [{"name": name, "image": "fleet-systemd:debian12", "networks": [{"name": "bench-mnt-net", "ipv4_address": address}]}
                  for name, address in addresses.items()]
     platforms[0]["docker_networks"] = [{"name": "bench-mnt-net", "subnet": NET + ".0/24", "gateway": NET + ".1"}]
@@ -144,15 +146,16 @@ def print_run(label, wall, report):
 
 
 def bench(count):
+    # The reasons go as JSON: key=value would end each at its first space, and give both runs one run id.
     work = Path(tempfile.mkdtemp(prefix="bench-maintenance-"))
     inv, _apps = inventory(count, work)
     try:
         built = playbook(inv, work, str(ROOT / "molecule" / "_shared" / "create.yml"), "-e", f"@{work / 'platforms.json'}")
         built += playbook(inv, work, str(SCENARIO / "prepare.yml"))
         print(f"{count} app servers (soak {SOAK} s), fleet built in {built:.0f} s")
-        first = playbook(inv, work, "playbooks/maintenance.yml", "-e", "maintenance_window_override_reason=bench first run")
+        first = playbook(inv, work, "playbooks/maintenance.yml", "-e", json.dumps({"maintenance_window_override_reason": "bench first run"}))
         fixed, cycle, slowest = print_run("run 1, real upgrades from the test repository, app1 reboots", first, newest_report(work))
-        second = playbook(inv, work, "playbooks/maintenance.yml", "-e", "maintenance_window_override_reason=bench second run")
+        second = playbook(inv, work, "playbooks/maintenance.yml", "-e", json.dumps({"maintenance_window_override_reason": "bench second run"}))
         print_run("run 2, a new run id with nothing left to upgrade", second, newest_report(work))
         for label, each in (("the median host", cycle), ("every host like the slowest", slowest)):
             total = fixed + 10 * each

@@ -11,6 +11,7 @@ def parse(stamp):
 
 
 def test_no_request_failed_during_the_run(converge_load):
+    print(f"load: {converge_load['sent']} requests, {converge_load['failed']} failed, per backend {converge_load['by_backend']}")
     assert converge_load["sent"] > 100
     assert converge_load["failed"] == 0, converge_load["failures"]
 
@@ -18,6 +19,9 @@ def test_no_request_failed_during_the_run(converge_load):
 def test_at_least_two_servers_were_in_service_at_every_sample(converge_capacity):
     # Twice a second through the whole run, as HAProxy itself saw its members.
     assert len(converge_capacity) > 100
+    in_service = [sum(status == "UP" for status in s.values()) for _t, s in converge_capacity]
+    print(f"capacity: {len(converge_capacity)} samples over {converge_capacity[-1][0] - converge_capacity[0][0]:.0f} s,"
+          f" servers UP: at least {min(in_service)}, at most {max(in_service)}")
     thin = [(t, s) for t, s in converge_capacity if sum(status == "UP" for status in s.values()) < 2]
     assert not thin, f"moments with fewer than 2 servers UP: {thin[:5]}"
 
