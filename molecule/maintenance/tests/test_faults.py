@@ -80,7 +80,7 @@ def test_errors_in_the_canarys_soak_stop_the_run_with_every_host_in_service(apps
     # The canary (app1) comes back healthy to its check (nginx answers /healthz) while the app behind
     # nginx is gone, so a third of the requests through the load balancer fail during its soak.
     downgrade(apps["mnt-app1"], "fleet-demo-tool")
-    run = start_runbook("-e", "maintenance_app_server_soak_seconds=15", reason="fault: canary errors")
+    run = start_runbook("-e", "maintenance_app_server_canary_soak_seconds=15", reason="fault: canary errors")
     try:
         wait_until(lambda: not run.running() or haproxy.statuses()["mnt-app1"] != "UP", 600, "mnt-app1 drained")
         wait_until(lambda: not run.running() or haproxy.statuses()["mnt-app1"] == "UP", 600, "mnt-app1 back UP")

@@ -3,8 +3,12 @@
 Run on the load balancer as root. Prints one JSON object.
 
   haproxy_member.py SOCKET BACKEND SERVER state
-  haproxy_member.py SOCKET BACKEND SERVER drain  TIMEOUT   drain, wait until sessions and queue are 0
-  haproxy_member.py SOCKET BACKEND SERVER ready  TIMEOUT   back in service, wait until health checks say UP
+  haproxy_member.py SOCKET BACKEND SERVER drain  TIMEOUT [--arm SECONDS]
+                                        drain, wait until sessions and queue are 0; with --arm,
+                                        first arm the undrain timer (below)
+  haproxy_member.py SOCKET BACKEND SERVER ready  TIMEOUT [--disarm]
+                                        back in service, wait until health checks say UP; with
+                                        --disarm, then stop the undrain timer
   haproxy_member.py SOCKET BACKEND SERVER maint            out of rotation (a failed host stays there)
   haproxy_member.py SOCKET BACKEND - capacity             every server's status, and how many are UP
   haproxy_member.py SOCKET BACKEND SERVER arm SECONDS      a transient systemd timer that puts SERVER
@@ -155,22 +159,30 @@ def main():
         set_state(path, backend, server, "maint")
         return {"server": server, "before": before, "after": one(path, backend, server)}
     timeout = float(sys.argv[5])
+    # One call per step: each call is a round trip from the controller, paid on every host.
+    options = sys.argv[6:]
+    if options and not (action == "drain" and len(options) == 2 and options[0] == "--arm"
+                        or action == "ready" and options == ["--disarm"]):
+        raise ValueError("unknown options for %s: %s" % (action, " ".join(options)))
     if action == "drain":
+        armed = arm(path, backend, server, int(options[1])) if options[:1] == ["--arm"] else None
         set_state(path, backend, server, "drain")
         if not before["status"].startswith("UP"):
             # Down or in maintenance already: no traffic to wait for.
             return {"server": server, "before": before, "after": one(path, backend, server), "waited": 0, "drained": True,
-                    "note": "was %s: nothing to drain" % before["status"]}
+                    "armed": armed, "note": "was %s: nothing to drain" % before["status"]}
         after, waited, drained = wait(path, backend, server, lambda s: s["scur"] == 0 and s["qcur"] == 0, timeout)
         note = "" if drained else "sessions did not reach 0 within %g s (%d left); continued" % (timeout, after["scur"])
-        return {"server": server, "before": before, "after": after, "waited": waited, "drained": drained, "note": note}
+        return {"server": server, "before": before, "after": after, "waited": waited, "drained": drained, "armed": armed, "note": note}
     if action == "ready":
         set_state(path, backend, server, "ready")
         after, waited, up = wait(path, backend, server, lambda s: s["status"].startswith("UP"), timeout)
         if not up:
             raise RuntimeError("%s/%s is back in rotation but its health checks did not pass within %g s (status %s, check %s)"
                                % (backend, server, timeout, after["status"], after["check_status"]))
-        return {"server": server, "before": before, "after": after, "waited": waited}
+        # Only once the member is up: until then the timer stays the run's safety net.
+        disarmed = disarm(server) if options == ["--disarm"] else None
+        return {"server": server, "before": before, "after": after, "waited": waited, "disarmed": disarmed}
     raise ValueError("unknown action %r" % action)
 
 

@@ -14,7 +14,8 @@ PREFLIGHT = {"maintenance_preflight_cpu_percent": 70, "maintenance_preflight_mem
              "maintenance_preflight_cpu_sample_seconds": 2, "maintenance_preflight_probe_seconds": 5,
              "maintenance_preflight_probe_rate": 10, "maintenance_preflight_cloudwatch_minutes": 15}
 APP_SERVER = {"maintenance_app_server_health_name": "app1.fleet.test", "maintenance_app_server_health_path": "/healthz",
-              "maintenance_app_server_health_timeout": 300, "maintenance_app_server_soak_seconds": 20,
+              "maintenance_app_server_health_timeout": 300, "maintenance_app_server_canary_soak_seconds": 20,
+              "maintenance_app_server_soak_seconds": 5,
               "maintenance_app_server_soak_rate": 10, "maintenance_app_server_error_rate_percent": 1}
 PATCH = {"security_patch_origins": ["origin=Debian,codename=${distro_codename}-security,label=Debian-Security"],
          "security_patch_restart_exclude": [], "security_patch_reboot_timeout": 600}
@@ -108,6 +109,11 @@ def test_app_server_problems():
                                              "maintenance_app_server_error_rate_percent": 120})
     assert found == ["maintenance_app_server_health_path 'healthz' must start with /",
                      "maintenance_app_server_error_rate_percent 120 is not a percentage (0-100)"]
+
+
+def test_the_canarys_soak_must_last():
+    assert maintenance_app_server.problems({**APP_SERVER, "maintenance_app_server_canary_soak_seconds": 0}) == [
+        "maintenance_app_server_canary_soak_seconds 0 must be above 0"]
 
 
 def test_database_action_names():
