@@ -1,0 +1,115 @@
+"""fleet: the operator CLI. `fleet --help`, `fleet SUBCOMMAND --help`.
+
+Each playbook subcommand runs through ansible-runner against inventories/<--env>, shows live
+progress (a terminal) or one line per result (anything else), keeps its record in
+runs/<env>/<UTC timestamp>-<subcommand>/ and exits with a code that says what happened:
+0 success, 1 a host failed, 2 bad input, 3 refused by a guard, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+
+from fleet_cli import outcome
+
+# subcommand -> (playbook, what it does)
+PLAYBOOKS = {
+    "bootstrap": ("bootstrap.yml", "new-server bootstrap: keys only, firewall, least privilege, OS baseline"),
+    "https": ("web_front.yml", "HTTPS front: nginx, certificates and their renewal"),
+    "maintenance": ("maintenance.yml", "the first-Sunday maintenance runbook (window guard, pre-flight, database, app servers)"),
+    "notice": ("maintenance_notice.yml", "e-mail the customers the next window, 7 days ahead"),
+    "backups": ("database_backups.yml", "the database's backup policy, snapshot retention and recovery check"),
+    "snapshot": ("database_backups.yml", "a manual database snapshot before a major change, tagged with its change id and reason"),
+}
+
+EPILOG = "exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in sorted(outcome.MEANING.items()))
+
+
+def _common(parser, runs_playbook=True):
+    parser.add_argument("--env", default=os.environ.get("FLEET_ENV", "local"),
+                        help="inventory under inventories/ (default: $FLEET_ENV or local)")
+    if runs_playbook:
+        parser.add_argument("--inventory", metavar="PATH",
+                            help="another inventory than inventories/ENV (a test's, AWX's); the records still go under ENV")
+        parser.add_argument("--limit", help="only these hosts or groups (Ansible's --limit pattern)")
+        parser.add_argument("--check", action="store_true", help="dry run with diff: nothing changes")
+        parser.add_argument("--verbose", action="store_true", help="Ansible's own output instead of the progress view")
+        parser.add_argument("-e", "--extra-vars", action="append", default=[], metavar="NAME=VALUE",
+                            help="an extra variable for the playbook (repeatable)")
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="fleet", description=__doc__.split("\n\n")[0], epilog=EPILOG)
+    sub = top.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+    for name, (_playbook, what) in PLAYBOOKS.items():
+        each = sub.add_parser(name, help=what, description=what, epilog=EPILOG)
+        _common(each)
+        if name == "maintenance":
+            each.add_argument("--override-reason", help="run outside the window; the reason goes in the report")
+            each.add_argument("--app-version", help="also deploy this application version, host by host")
+        if name == "snapshot":
+            each.add_argument("--change-id", required=True, help="the change this snapshot is taken for (CHG-1234)")
+            each.add_argument("--reason", required=True, help="why: kept as a tag on the snapshot")
+    windows = sub.add_parser("windows", help="the next maintenance windows, UTC and WIB", description="the next N maintenance windows")
+    windows.add_argument("count", nargs="?", type=int, default=6, help="how many (default 6)")
+    status = sub.add_parser("status", help="the fleet now: hosts, what was last applied to each and when, the next window",
+                            description="what the fleet looks like now, from the run records")
+    _common(status, runs_playbook=False)
+    report = sub.add_parser("report", help="show a past run's record and report", description="show a past run's record")
+    _common(report, runs_playbook=False)
+    report.add_argument("run", nargs="?", help="the run's folder name, or its start (default: the newest)")
+    return top
+
+
+def _extravars(args):
+    found = {}
+    for item in args.extra_vars:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            raise SystemExit(f"fleet: -e {item!r} is not NAME=VALUE")
+        found[name] = value
+    if getattr(args, "override_reason", None):
+        found.update(maintenance_window_override=True, maintenance_window_override_reason=args.override_reason)
+    if getattr(args, "app_version", None):
+        found["app_version"] = args.app_version
+    if args.subcommand == "snapshot":
+        found.update(rds_change_id=args.change_id, rds_change_reason=args.reason)
+    return found
+
+
+def run_playbook(args, argv):
+    from fleet_cli.run import Run  # ansible_runner's import is paid only by the subcommands that run playbooks
+
+    playbook = PLAYBOOKS[args.subcommand][0]
+    run = Run(args.env, args.subcommand, ["fleet", *argv], verbose=args.verbose)
+    run.inventory = args.inventory or run.inventory
+    status, rc, interrupted = run.playbook(playbook, _extravars(args), args.limit, args.check)
+    code = run.failures.exit_code(interrupted, rc)
+    extra = {"runner_status": status, "runner_rc": rc}
+    if interrupted and args.subcommand == "maintenance":
+        # The runbook's own cleanup: no member left drained, the load balancer's preparation undone.
+        print("fleet: interrupted - running playbooks/maintenance_cleanup.yml so that no host is left drained", file=sys.stderr)
+        cleanup_status, cleanup_rc, _ = run.playbook("maintenance_cleanup.yml", label="cleanup after the interrupt")
+        extra.update(cleanup_status=cleanup_status, cleanup_rc=cleanup_rc)
+    run.finish(code, extra)
+    for host, failure in run.failures.by_host.items():
+        print(f"fleet: {host}: {failure['kind'].replace('_', ' ')} at '{failure['task']}': {failure['msg']}", file=sys.stderr)
+    if interrupted:
+        print(f"fleet: interrupted. To resume in this window, run the same command again: {shlex.join(['fleet', *argv])}"
+              " (the hosts it finished are skipped)", file=sys.stderr)
+    print(f"fleet: {outcome.MEANING.get(code, 'failed')} (exit {code}); record: {run.record}"
+          + (f"; report: {run.meta['report']}" if run.meta.get("report") else ""))
+    return code
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    if args.subcommand in PLAYBOOKS:
+        return run_playbook(args, argv)
+    from fleet_cli import views
+
+    return getattr(views, args.subcommand)(args)

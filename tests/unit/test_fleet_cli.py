@@ -1,0 +1,127 @@
+"""fleet_cli's parts that need no fleet: the exit codes, the records, the progress model, --help.
+The CLI against the local fleet is tested in tests/fleet/ (a pseudo-terminal, real runs)."""
+
+import io
+
+import pytest
+
+from fleet_cli import cli, outcome, records
+from fleet_cli.progress import PlainView, Progress
+
+
+def failed(task, action="ansible.builtin.command"):
+    return {"task": task, "task_action": action}
+
+
+@pytest.mark.parametrize("data, kind", [
+    (failed("maintenance_window : Refuse to start outside the maintenance window without an override", "ansible.builtin.assert"), "refused"),
+    (failed("access_guard : Refuse a run that would lock the operators or this controller out", "validate_input"), "refused"),
+    (failed("maintenance_app_server : Check the maintenance_app_server input", "validate_input"), "bad_input"),
+    (failed("lb_member : Validating arguments against arg spec 'drain'", "ansible.builtin.validate_argument_spec"), "bad_input"),
+    (failed("maintenance_app_server : Nginx on the host answers its health check again"), "failed_host"),
+])
+def test_failures_are_sorted_by_what_failed(data, kind):
+    assert outcome.kind_of_failure(data) == kind
+
+
+def test_bad_input_outranks_a_refusal_and_a_refusal_a_failed_host():
+    found = outcome.Failures()
+    assert found.exit_code(False, 0) == outcome.OK
+    found.add("app1", "failed_host", "t", "m")
+    assert found.exit_code(False, 2) == outcome.FAILED_HOST
+    found.add("localhost", "refused", "t", "m")
+    assert found.exit_code(False, 2) == outcome.REFUSED
+    found.add("app2", "bad_input", "t", "m")
+    assert found.exit_code(False, 2) == outcome.BAD_INPUT
+    assert found.exit_code(True, 2) == outcome.INTERRUPTED
+
+
+def test_a_run_that_failed_without_a_failed_task_is_not_a_success():
+    assert outcome.Failures().exit_code(False, 4) == outcome.FAILED_HOST
+
+
+def test_prune_keeps_the_newest_and_the_last_failed_record(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    for index, code in enumerate([0, 1, 0, 3, 0, 0, 0]):
+        folder = tmp_path / "local" / f"20261201T0000{index:02d}Z-maintenance"
+        folder.mkdir(parents=True)
+        records.write(folder, {"exit_code": code})
+    gone = records.prune("local", 3)
+    left = [p.name[13:15] for p in records.all_records("local")]
+    assert left == ["03", "04", "05", "06"]
+    assert len(gone) == 3
+
+
+def test_find_takes_the_newest_or_a_named_record(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    for name in ("20261201T010000Z-bootstrap", "20261201T020000Z-maintenance"):
+        (tmp_path / "local" / name).mkdir(parents=True)
+        records.write(tmp_path / "local" / name, {"exit_code": 0})
+    assert records.find("local").name == "20261201T020000Z-maintenance"
+    assert records.find("local", "20261201T01").name == "20261201T010000Z-bootstrap"
+    with pytest.raises(LookupError, match="no run record"):
+        records.find("local", "2027")
+
+
+def events():
+    yield {"event": "playbook_on_play_start", "event_data": {"play": "app servers"}}
+    for host in ("app1", "app2"):
+        yield {"event": "runner_on_start", "event_data": {"host": host, "task": "drain"}}
+    yield {"event": "runner_on_ok", "event_data": {"host": "app1", "task": "drain", "res": {"changed": True}}}
+    yield {"event": "runner_on_failed", "event_data": {"host": "app2", "task": "drain", "res": {"msg": "no such server"}}}
+    yield {"event": "runner_on_skipped", "event_data": {"host": "app1", "task": "reboot"}}
+    yield {"event": "playbook_on_stats", "event_data": {}}
+
+
+def test_progress_counts_hosts_and_results():
+    progress = Progress(title="fleet maintenance")
+    for event in events():
+        progress.take(event)
+    assert progress.totals == {"ok": 0, "changed": 1, "failed": 1, "unreachable": 0, "skipped": 1}
+    assert progress.hosts["app1"].state == "done" and progress.hosts["app2"].state == "failed"
+    assert "2/2 hosts done" in progress.summary() and "changed 1  failed 1" in progress.summary()
+
+
+def test_plain_output_is_one_line_per_result_and_names_the_failure():
+    stream = io.StringIO()
+    with PlainView(Progress(title="fleet maintenance"), stream) as view:
+        for event in events():
+            view.event(event)
+    lines = stream.getvalue().splitlines()
+    assert [line.split("] ", 1)[1] for line in lines[:3]] == [
+        "play: app servers", "app1 changed: drain", "app2 failed: drain - no such server"]
+    assert lines[-1].startswith("fleet maintenance  2/2 hosts done")
+
+
+@pytest.mark.parametrize("subcommand", [*cli.PLAYBOOKS, "windows", "status", "report"])
+def test_every_subcommand_has_help(subcommand, capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main([subcommand, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert f"usage: fleet {subcommand}" in text
+    if subcommand in cli.PLAYBOOKS:
+        for option in ("--env", "--limit", "--check", "--verbose"):
+            assert option in text
+
+
+def test_snapshot_needs_a_change_id_and_a_reason(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["snapshot", "--change-id", "CHG-1"])
+    assert done.value.code == outcome.BAD_INPUT
+    assert "--reason" in capsys.readouterr().err
+
+
+def test_extra_vars_must_be_name_value():
+    args = cli.parser().parse_args(["maintenance", "-e", "not a pair", "--override-reason", "hotfix"])
+    with pytest.raises(SystemExit, match="is not NAME=VALUE"):
+        cli._extravars(args)
+    args = cli.parser().parse_args(["maintenance", "-e", "app_version=2.4.1", "--override-reason", "hotfix"])
+    assert cli._extravars(args) == {"app_version": "2.4.1", "maintenance_window_override": True,
+                                    "maintenance_window_override_reason": "hotfix"}
+
+
+def test_report_of_no_record_is_bad_input(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    assert cli.main(["report", "--env", "local"]) == outcome.BAD_INPUT
+    assert "no run record" in capsys.readouterr().err
