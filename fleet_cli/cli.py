@@ -54,7 +54,8 @@ def parser():
             each.add_argument("--change-id", required=True, help="the change this snapshot is taken for (CHG-1234)")
             each.add_argument("--reason", required=True, help="why: kept as a tag on the snapshot")
     windows = sub.add_parser("windows", help="the next maintenance windows, UTC and WIB", description="the next N maintenance windows")
-    windows.add_argument("count", nargs="?", type=int, default=6, help="how many (default 6)")
+    windows.add_argument("count", nargs="?", default="6", help="how many (default 6)")
+    windows.add_argument("--from", dest="moment", metavar="MOMENT", help="list from this moment (ISO 8601, naive is UTC)")
     status = sub.add_parser("status", help="the fleet now: hosts, what was last applied to each and when, the next window",
                             description="what the fleet looks like now, from the run records")
     _common(status, runs_playbook=False)

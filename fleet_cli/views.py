@@ -21,7 +21,7 @@ def _windows_script():
 
 
 def windows(args):
-    return _windows_script().main([str(args.count)])
+    return _windows_script().main([args.count] + (["--from", args.moment] if args.moment else []))
 
 
 def _last_applied(env):

@@ -125,3 +125,10 @@ def test_report_of_no_record_is_bad_input(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
     assert cli.main(["report", "--env", "local"]) == outcome.BAD_INPUT
     assert "no run record" in capsys.readouterr().err
+
+
+def test_windows_prints_the_same_lines_as_fleet_windows(capsys):
+    assert cli.main(["windows", "2", "--from", "2027-07-31T00:00:00"]) == outcome.OK
+    assert capsys.readouterr().out.splitlines() == [
+        "2027-07-31T19:00:00Z 2027-07-31T21:00:00Z  2027-08-01 02:00 WIB - 04:00 WIB",
+        "2027-09-04T19:00:00Z 2027-09-04T21:00:00Z  2027-09-05 02:00 WIB - 04:00 WIB"]
