@@ -268,6 +268,30 @@ def oncalendar(kind):
     return ONCALENDAR[kind]()
 
 
+# --- AWX / Automation Platform schedules (RFC 5545 RRULE) ------------------------------------
+
+_RRULE_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The n-th weekday of the month in RRULE terms: the window's first Sunday, and one week before
+# it, which is always the last Sunday of the month before.
+_RRULE_BYDAY = {"runbook": "1", "notice": "-1"}
+
+
+def rrule(kind, first=None):
+    """AWX's schedule rule for KIND ('runbook' or 'notice'): DTSTART in Asia/Jakarta at the
+    window's local start, on FIRST's date (default: the first such day of 2027; AWX counts from
+    DTSTART, so any past occurrence will do), then monthly on the first (runbook) or the last
+    (notice) Sunday, e.g. 'DTSTART;TZID=Asia/Jakarta:20270103T020000 RRULE:FREQ=MONTHLY;BYDAY=1SU'."""
+    if kind not in _RRULE_BYDAY:
+        raise ValueError(f"no schedule named {kind!r}: choose one of {', '.join(_RRULE_BYDAY)}")
+    if NOTICE_LEAD != _dt.timedelta(weeks=1):  # pragma: no cover - guards an edit of NOTICE_LEAD
+        raise ValueError("the notice schedule is written for a lead of exactly one week")
+    window = window_of_month(2027, 1) if first is None else window_starting_at(first)
+    start = window.start if kind == "runbook" else notice_moment(window.start)
+    local = start.astimezone(WINDOW_TZ)
+    return (f"DTSTART;TZID={WINDOW_TZ_NAME}:{local:%Y%m%dT%H%M%S} "
+            f"RRULE:FREQ=MONTHLY;BYDAY={_RRULE_BYDAY[kind]}{_RRULE_WEEKDAYS[WINDOW_WEEKDAY]}")
+
+
 # --- Ansible filters ----------------------------------------------------------------------
 
 
@@ -306,6 +330,11 @@ def fleet_window_notice(moment, window=""):
     return dict(describe(chosen), notice_at=iso_utc(notice_moment(chosen.start)))
 
 
+def fleet_window_rrule(kind):
+    """`{{ 'runbook' | fleet_window_rrule }}` / `'notice'`: AWX's schedule rule."""
+    return rrule(kind)
+
+
 def fleet_notice_moment(window_start):
     """`{{ '2026-12-05T19:00:00Z' | fleet_notice_moment }}`: when its notice goes out, ISO UTC Z."""
     return iso_utc(notice_moment(window_start))
@@ -320,6 +349,7 @@ class FilterModule:
                 fleet_windows_after,
                 fleet_window_oncalendar,
                 fleet_window_notice,
+                fleet_window_rrule,
                 fleet_notice_moment,
             )
         }
