@@ -4,7 +4,7 @@ A failed task is sorted by what it is, read from its job event:
   - bad input: the input checks (validate_input, or an argument spec), before any change;
   - a refusal: a guard that stops a run on purpose, whose task name starts with "Refuse"
     (the window, the window budget, the access guard, the pre-flight verdict);
-  - anything else, and an unreachable host: a failed host.
+  - anything else, an unreachable host, and Ansible's own errors: a failed run (1).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ INTERRUPTED = 130
 
 MEANING = {
     OK: "success",
-    FAILED_HOST: "a host failed (a task failed or a host was unreachable)",
+    FAILED_HOST: "failed: a host's task failed or the host was unreachable, or Ansible stopped with an error (the record's stdout says)",
     BAD_INPUT: "bad input: refused before any change (names the variable)",
     REFUSED: "refused by a guard: the window, the access guard or a pre-flight threshold",
     INTERRUPTED: "interrupted (Ctrl-C): the cleanup ran, no host is left drained",
