@@ -28,6 +28,11 @@ MEANING = {
 _INPUT_ACTIONS = {"validate_input", "validate_argument_spec", "ansible.builtin.validate_argument_spec"}
 
 
+def message(event_data, limit=600):
+    """The failed or unreachable result's message, one line's worth."""
+    return str((event_data.get("res") or {}).get("msg", "")).strip()[:limit]
+
+
 def kind_of_failure(event_data):
     """'bad_input', 'refused' or 'failed_host' for a runner_on_failed event's data."""
     task = str(event_data.get("task") or "")

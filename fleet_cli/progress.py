@@ -17,6 +17,8 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
+from fleet_cli import outcome
+
 RESULT_EVENTS = {"runner_on_ok": "ok", "runner_on_failed": "failed", "runner_on_unreachable": "unreachable",
                  "runner_on_skipped": "skipped"}
 
@@ -36,7 +38,6 @@ class Progress:
     play: str = ""
     hosts: dict = field(default_factory=dict)
     totals: dict = field(default_factory=lambda: {"ok": 0, "changed": 0, "failed": 0, "unreachable": 0, "skipped": 0})
-    finished_hosts: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def host(self, name):
@@ -46,11 +47,12 @@ class Progress:
         """One job event; returns (host, what) for a host's result, else None."""
         kind, data = event.get("event"), event.get("event_data") or {}
         with self.lock:
-            if kind == "playbook_on_play_start":
-                self.play = data.get("play", "")
-                for name in self.hosts:
-                    if self.hosts[name].state == "running":
-                        self.hosts[name].state = "done"
+            if kind in ("playbook_on_play_start", "playbook_on_stats"):
+                # A play's end (the next one's start, or the run's stats) ends its hosts' work.
+                self.play = data.get("play", self.play)
+                for line in self.hosts.values():
+                    if line.state == "running":
+                        line.state = "done"
             elif kind == "runner_on_start":
                 line = self.host(data.get("host", "?"))
                 line.task, line.state = data.get("task", ""), "running"
@@ -68,10 +70,6 @@ class Progress:
                     line.failed += 1
                     line.state = what
                 return data.get("host", "?"), what
-            elif kind == "playbook_on_stats":
-                for name, line in self.hosts.items():
-                    if line.state == "running":
-                        line.state = "done"
         return None
 
     def elapsed(self):
@@ -106,9 +104,7 @@ class PlainView:
             print(f"[{self.progress.elapsed()}] play: {data.get('play', '')}", file=self.stream, flush=True)
         elif taken and taken[1] != "skipped":
             host, what = taken
-            message = ""
-            if what in ("failed", "unreachable"):
-                message = " - " + str((data.get("res") or {}).get("msg", "")).strip()[:400]
+            message = " - " + outcome.message(data, 400) if what in ("failed", "unreachable") else ""
             print(f"[{self.progress.elapsed()}] {host} {what}: {data.get('task', '')}{message}", file=self.stream, flush=True)
 
 
@@ -138,7 +134,7 @@ class LiveView:
             lines = [Text(progress.summary(), style="bold"), Text(f"play: {progress.play}", style="dim")]
             width = max((len(name) for name in progress.hosts), default=4)
             for name, line in sorted(progress.hosts.items()):
-                detail = line.task if line.state == "running" else line.state
-                lines.append(Text(f"  {name:<{width}}  {line.state:<11} changed {line.changed:<3} {detail}"[:self.console.width - 1],
+                task = line.task if line.state == "running" else ""
+                lines.append(Text(f"  {name:<{width}}  {line.state:<11} changed {line.changed:<3} {task}"[:self.console.width - 1],
                                   style=self._STYLE.get(line.state, "")))
         return Group(*lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -60,7 +61,7 @@ class Run:
     """A playbook run with its record under runs/<env>/."""
 
     def __init__(self, env, subcommand, argv, verbose=False, keep=50):
-        self.env, self.subcommand, self.argv = env, subcommand, argv
+        self.env, self.subcommand = env, subcommand
         self.verbose, self.keep = verbose, keep
         self.record = records.new_record(env, subcommand)
         self.inventory = str(ROOT / "inventories" / env)
@@ -73,13 +74,9 @@ class Run:
     def _on_event(self, view, event):
         data = event.get("event_data") or {}
         kind = event.get("event")
-        if kind == "runner_on_failed" and not data.get("ignore_errors"):
-            res = data.get("res") or {}
-            self.failures.add(data.get("host", "?"), outcome.kind_of_failure(data), data.get("task", ""),
-                              str(res.get("msg", "")).strip()[:600])
-        elif kind == "runner_on_unreachable":
-            self.failures.add(data.get("host", "?"), "failed_host", data.get("task", ""),
-                              str((data.get("res") or {}).get("msg", "")).strip()[:600])
+        if kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
+            found = outcome.kind_of_failure(data) if kind == "runner_on_failed" else "failed_host"
+            self.failures.add(data.get("host", "?"), found, data.get("task", ""), outcome.message(data))
         elif kind == "playbook_on_stats":
             hosts = self.meta.setdefault("hosts", {})
             for counter in ("ok", "changed", "failures", "dark", "skipped"):
@@ -102,6 +99,13 @@ class Run:
         progress = Progress(title=f"fleet {self.subcommand}: {label or playbook} ({self.env})")
         view = None if self.verbose else (LiveView(progress) if sys.stdout.isatty() else PlainView(progress))
         interrupted = threading.Event()
+
+        def on_sigint(_signum, _frame):
+            interrupted.set()
+            _interrupt_children()
+
+        # Before the run starts, so that no Ctrl-C can fall between the start and the handler.
+        previous = signal.signal(signal.SIGINT, on_sigint)
         thread, runner = ansible_runner.run_async(
             private_data_dir=str(self.record), ident=Path(playbook).stem, project_dir=str(ROOT),
             playbook=str(ROOT / "playbooks" / playbook), inventory=self.inventory, extravars=extravars or {},
@@ -111,20 +115,10 @@ class Run:
         self.meta["check"] = self.meta.get("check", False) or check
         self.meta["playbooks"].append({"playbook": playbook, "inventory": self.inventory, "extravars": sorted((extravars or {}).keys()), "limit": limit,
                                        "check": check, "artifacts": str(Path(runner.config.artifact_dir).relative_to(self.record))})
-        previous = signal.getsignal(signal.SIGINT)
-
-        def on_sigint(_signum, _frame):
-            interrupted.set()
-            _interrupt_children()
-
-        signal.signal(signal.SIGINT, on_sigint)
         try:
-            if view is not None:
-                with view:
-                    while thread.is_alive():
-                        thread.join(0.2)
-            else:
-                thread.join()
+            with view or contextlib.nullcontext():
+                while thread.is_alive():
+                    thread.join(0.2)
         finally:
             signal.signal(signal.SIGINT, previous)
             _scrub_environment(Path(runner.config.artifact_dir) / "command")
