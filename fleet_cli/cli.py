@@ -19,11 +19,18 @@ from fleet_cli import outcome
 PLAYBOOKS = {
     "bootstrap": ("bootstrap.yml", "new-server bootstrap: keys only, firewall, least privilege, OS baseline"),
     "https": ("web_front.yml", "HTTPS front: nginx, certificates and their renewal"),
+    "load-balancer": ("load_balancer.yml", "the self-hosted load balancer (HAProxy) in front of the app servers; ELBv2 on AWS"),
+    "database": ("database_server.yml", "the self-managed PostgreSQL server; RDS on AWS"),
     "maintenance": ("maintenance.yml", "the first-Sunday maintenance runbook (window guard, pre-flight, database, app servers)"),
     "notice": ("maintenance_notice.yml", "e-mail the customers the next window, 7 days ahead"),
     "backups": ("database_backups.yml", "the database's backup policy, snapshot retention and recovery check"),
     "snapshot": ("database_backups.yml", "a manual database snapshot before a major change, tagged with its change id and reason"),
+    "local-fleet": ("local_fleet.yml", "(tooling) the local container fleet of inventories/local: create it, or remove it with"
+                    " -e local_fleet_state=absent"),
 }
+
+# `fleet up`: the local fleet from nothing to after its first maintenance run.
+UP_STEPS = ("local-fleet", "bootstrap", "https", "load-balancer", "database", "maintenance")
 
 EPILOG = "exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in sorted(outcome.MEANING.items()))
 
@@ -53,6 +60,10 @@ def parser():
         if name == "snapshot":
             each.add_argument("--change-id", required=True, help="the change this snapshot is taken for (CHG-1234)")
             each.add_argument("--reason", required=True, help="why: kept as a tag on the snapshot")
+    up = sub.add_parser("up", help="the local fleet's whole story, then a summary: " + ", ".join(UP_STEPS),
+                        description="the local fleet's whole story (README command 1 runs it): each step is the fleet"
+                        " subcommand of that name, with its own record; then the summary", epilog=EPILOG)
+    up.add_argument("--verbose", action="store_true", help="Ansible's own output instead of the progress view")
     windows = sub.add_parser("windows", help="the next maintenance windows, UTC and WIB", description="the next N maintenance windows")
     windows.add_argument("count", nargs="?", default="6", help="how many (default 6)")
     windows.add_argument("--from", dest="moment", metavar="MOMENT", help="list from this moment (ISO 8601, naive is UTC)")
@@ -81,7 +92,9 @@ def _extravars(args):
     return found
 
 
-def run_playbook(args, argv):
+def run_playbook(args, argv, announce=True):
+    """Runs the subcommand's playbook; returns the finished Run (run.meta has its exit code).
+    ANNOUNCE false: no closing line on success (fleet up prints its own summary)."""
     from fleet_cli.run import Run  # ansible_runner's import is paid only by the subcommands that run playbooks
 
     playbook = PLAYBOOKS[args.subcommand][0]
@@ -101,16 +114,21 @@ def run_playbook(args, argv):
     if interrupted:
         print(f"fleet: interrupted. To resume in this window, run the same command again: {shlex.join(['fleet', *argv])}"
               " (the hosts it finished are skipped)", file=sys.stderr)
-    print(f"fleet: {outcome.MEANING.get(code, 'failed')} (exit {code}); record: {run.record}"
-          + (f"; report: {run.meta['report']}" if run.meta.get("report") else ""))
-    return code
+    if announce or code != outcome.OK:
+        print(f"fleet: {outcome.MEANING.get(code, 'failed')} (exit {code}); record: {run.record}"
+              + (f"; report: {run.meta['report']}" if run.meta.get("report") else ""))
+    return run
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     if args.subcommand in PLAYBOOKS:
-        return run_playbook(args, argv)
+        return run_playbook(args, argv).meta["exit_code"]
+    if args.subcommand == "up":
+        from fleet_cli import up
+
+        return up.up(args, argv)
     from fleet_cli import views
 
     return getattr(views, args.subcommand)(args)

@@ -53,6 +53,9 @@ class Progress:
                 for line in self.hosts.values():
                     if line.state == "running":
                         line.state = "done"
+                    elif line.state == "waiting" and kind == "playbook_on_stats":
+                        # The run ended before this host's turn (a failure or a refusal stopped it).
+                        line.state = "not run"
             elif kind == "runner_on_start":
                 line = self.host(data.get("host", "?"))
                 line.task, line.state = data.get("task", ""), "running"
@@ -80,8 +83,9 @@ class Progress:
         return sum(1 for line in self.hosts.values() if line.state in ("done", "failed", "unreachable"))
 
     def summary(self):
-        return (f"{self.title}  {self.done_count()}/{len(self.hosts)} hosts done  {self.elapsed()}"
-                f"  changed {self.totals['changed']}  failed {self.totals['failed'] + self.totals['unreachable']}")
+        not_run = sum(1 for line in self.hosts.values() if line.state == "not run")
+        return (f"{self.title}  {self.done_count()}/{len(self.hosts)} hosts done" + (f" ({not_run} not run)" if not_run else "")
+                + f"  {self.elapsed()}  changed {self.totals['changed']}  failed {self.totals['failed'] + self.totals['unreachable']}")
 
 
 class PlainView:
@@ -109,12 +113,13 @@ class PlainView:
 
 
 class LiveView:
-    """The whole picture redrawn in place, a few times a second."""
+    """The whole picture redrawn in place, a few times a second; at the end only its summary line
+    stays, so that a run of several playbooks (fleet up) still fits on one screen."""
 
     def __init__(self, progress, console=None):
         self.progress = progress
         self.console = console or Console()
-        self.live = Live(console=self.console, refresh_per_second=4, get_renderable=self.render, transient=False)
+        self.live = Live(console=self.console, refresh_per_second=4, get_renderable=self.render, transient=True)
 
     def __enter__(self):
         self.live.__enter__()
@@ -122,11 +127,12 @@ class LiveView:
 
     def __exit__(self, *exc):
         self.live.__exit__(*exc)
+        self.console.print(Text(self.progress.summary(), style="bold"))
 
     def event(self, event):
         self.progress.take(event)
 
-    _STYLE = {"waiting": "dim", "running": "cyan", "done": "green", "failed": "bold red", "unreachable": "bold red"}
+    _STYLE = {"waiting": "dim", "running": "cyan", "done": "green", "failed": "bold red", "unreachable": "bold red", "not run": "yellow"}
 
     def render(self):
         progress = self.progress

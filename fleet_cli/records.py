@@ -22,6 +22,11 @@ def runs_dir():
     return Path(os.environ.get("FLEET_RUNS_DIR") or ROOT / "runs")
 
 
+def state_dir():
+    """The controller's working state (the set-up's FLEET_STATE): .fleet/ unless set."""
+    return Path(os.environ.get("FLEET_STATE") or ROOT / ".fleet")
+
+
 def operator():
     """Who ran it: FLEET_OPERATOR, else the login (SUDO_USER first, so that sudo keeps the person)."""
     for name in ("FLEET_OPERATOR", "SUDO_USER", "USER", "LOGNAME"):

@@ -46,6 +46,19 @@ def _interrupt_children():
             pass
 
 
+# ssh's ControlPath is DIR/<40-character hash> plus a 17-character suffix while it is made, and a
+# socket's path has room for 107 characters.
+_CONTROL_PATH_DIR_MAX = 107 - 1 - 40 - 17
+
+
+def _control_path_dir():
+    """Where ssh's shared connections live: $FLEET_STATE/cp, when the sockets' paths fit there."""
+    if os.environ.get("ANSIBLE_SSH_CONTROL_PATH_DIR"):
+        return {}
+    folder = records.state_dir() / "cp"
+    return {"ANSIBLE_SSH_CONTROL_PATH_DIR": str(folder)} if len(str(folder)) <= _CONTROL_PATH_DIR_MAX else {}
+
+
 def _scrub_environment(command_file):
     """ansible-runner keeps the whole environment in artifacts/<ident>/command, credentials
     (AWS keys, the vault password file's path) among it: the record keeps the names only."""
@@ -67,6 +80,7 @@ class Run:
         self.inventory = str(ROOT / "inventories" / env)
         self.failures = outcome.Failures()
         self.report_dir = None
+        self.custom_stats = {}  # set_stats data of the run's playbooks (AWX: the job's artifacts)
         self.meta = {"subcommand": subcommand, "env": env, "command_line": argv, "git_commit": records.git_commit(),
                      "operator": records.operator(), "started": _now(), "playbooks": []}
         records.write(self.record, self.meta)
@@ -78,6 +92,7 @@ class Run:
             found = outcome.kind_of_failure(data) if kind == "runner_on_failed" else "failed_host"
             self.failures.add(data.get("host", "?"), found, data.get("task", ""), outcome.message(data))
         elif kind == "playbook_on_stats":
+            self.custom_stats.update(data.get("artifact_data") or {})
             hosts = self.meta.setdefault("hosts", {})
             for counter in ("ok", "changed", "failures", "dark", "skipped"):
                 for host, count in (data.get(counter) or {}).items():
@@ -91,13 +106,14 @@ class Run:
             view.event(event)
         return True
 
-    def playbook(self, playbook, extravars=None, limit=None, check=False, envvars=None, label=None):
-        """Runs PLAYBOOK (under playbooks/); returns (runner status, rc, interrupted)."""
+    def playbook(self, playbook, extravars=None, limit=None, check=False, envvars=None, label=None, show=True):
+        """Runs PLAYBOOK (under playbooks/); returns (runner status, rc, interrupted). SHOW false:
+        no progress view (the run's job events and stdout are still kept)."""
         cmdline = ["--check", "--diff"] if check else []
         env = {"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-               "ANSIBLE_FORCE_COLOR": "0" if not sys.stdout.isatty() else "1", **(envvars or {})}
+               "ANSIBLE_FORCE_COLOR": "0" if not sys.stdout.isatty() else "1", **_control_path_dir(), **(envvars or {})}
         progress = Progress(title=f"fleet {self.subcommand}: {label or playbook} ({self.env})")
-        view = None if self.verbose else (LiveView(progress) if sys.stdout.isatty() else PlainView(progress))
+        view = None if self.verbose or not show else (LiveView(progress) if sys.stdout.isatty() else PlainView(progress))
         interrupted = threading.Event()
 
         def on_sigint(_signum, _frame):

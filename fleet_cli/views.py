@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import sys
 
 from fleet_cli import outcome, records
@@ -35,20 +36,45 @@ def _last_applied(env):
     return found
 
 
+def _inventory_hosts(env):
+    """host -> its groups, from inventories/ENV (a cloud inventory asks the cloud; a source that
+    cannot be read is warned about by Ansible and adds no host)."""
+    os.environ.setdefault("ANSIBLE_CONFIG", str(ROOT / "ansible.cfg"))
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+
+    source = ROOT / "inventories" / env
+    if not source.is_dir():
+        return {}
+    manager = InventoryManager(loader=DataLoader(), sources=[str(source)])
+    return {host.name: sorted(g.name for g in host.get_groups() if g.name not in ("all", "ungrouped"))
+            for host in manager.get_hosts()}
+
+
 def status(args):
     module = _windows_script()
     window = next(iter(module.fleet_window.windows_after(dt.datetime.now(dt.timezone.utc), 1)))
     print(f"environment {args.env}; next maintenance window: {module.line(window)}")
     applied = _last_applied(args.env)
-    if not applied:
-        print(f"no runs recorded yet in {records.runs_dir() / args.env}")
+    inventory = _inventory_hosts(args.env)
+    hosts = sorted(set(inventory) | set(applied))
+    if not hosts:
+        print(f"no hosts in inventories/{args.env} and no runs recorded in {records.runs_dir() / args.env}")
         return outcome.OK
-    width = max(len(host) for host in applied)
-    for host, (subcommand, when, record) in sorted(applied.items()):
-        print(f"  {host:<{width}}  last applied: {subcommand:<11} {when}  ({record})")
-    latest = records.find(args.env)
-    meta = records.read(latest)
-    print(f"newest run: {latest.name}: {meta.get('outcome', 'running or stopped without a record')}")
+    width = max(len(host) for host in hosts)
+    groups = max((len(",".join(found)) for found in inventory.values()), default=0)
+    for host in hosts:
+        where = ",".join(inventory.get(host, [])) or ("not in the inventory now" if inventory else "")
+        if host in applied:
+            subcommand, when, record = applied[host]
+            done = f"last applied: {subcommand:<13} {when}  ({record})"
+        else:
+            done = "never applied through fleet"
+        print(f"  {host:<{width}}  {where:<{groups}}  {done}")
+    latest = records.all_records(args.env)
+    if latest:
+        meta = records.read(latest[-1])
+        print(f"newest run: {latest[-1].name}: {meta.get('outcome', 'running or stopped without a record')}")
     return outcome.OK
 
 

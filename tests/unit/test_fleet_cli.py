@@ -1,11 +1,14 @@
 """fleet_cli's parts that need no fleet: the exit codes, the records, the progress model, --help.
-The CLI against the local fleet is tested in tests/fleet/ (a pseudo-terminal, real runs)."""
+The CLI's real runs are tested in tests/integration/test_fleet_cli_runs.py (a pseudo-terminal),
+molecule/maintenance (a failing host, an interrupt) and tests/e2e (fleet up, README command 1)."""
 
 import io
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from fleet_cli import cli, outcome, records
+from fleet_cli import cli, outcome, records, up
 from fleet_cli.progress import PlainView, Progress
 
 
@@ -93,7 +96,19 @@ def test_plain_output_is_one_line_per_result_and_names_the_failure():
     assert lines[-1].startswith("fleet maintenance  2/2 hosts done")
 
 
-@pytest.mark.parametrize("subcommand", [*cli.PLAYBOOKS, "windows", "status", "report"])
+def test_a_host_the_run_never_reached_is_not_run_not_done():
+    progress = Progress(title="fleet maintenance")
+    for event in [{"event": "runner_on_start", "event_data": {"host": "app1", "task": "drain"}},
+                  {"event": "runner_on_failed", "event_data": {"host": "app1", "task": "drain", "res": {}}},
+                  {"event": "playbook_on_play_start", "event_data": {"play": "next"}}]:
+        progress.take(event)
+    progress.host("app2")
+    progress.take({"event": "playbook_on_stats", "event_data": {}})
+    assert progress.hosts["app2"].state == "not run"
+    assert "1/2 hosts done (1 not run)" in progress.summary()
+
+
+@pytest.mark.parametrize("subcommand", [*cli.PLAYBOOKS, "up", "windows", "status", "report"])
 def test_every_subcommand_has_help(subcommand, capsys):
     with pytest.raises(SystemExit) as done:
         cli.main([subcommand, "--help"])
@@ -132,3 +147,39 @@ def test_windows_prints_the_same_lines_as_fleet_windows(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "2027-07-31T19:00:00Z 2027-07-31T21:00:00Z  2027-08-01 02:00 WIB - 04:00 WIB",
         "2027-09-04T19:00:00Z 2027-09-04T21:00:00Z  2027-09-05 02:00 WIB - 04:00 WIB"]
+
+
+def test_status_lists_the_inventorys_hosts_and_what_each_last_had(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    folder = tmp_path / "local" / "20261201T010000Z-bootstrap"
+    folder.mkdir(parents=True)
+    records.write(folder, {"subcommand": "bootstrap", "started": "s", "finished": "2026-12-01T01:05:00Z", "exit_code": 0,
+                           "hosts": {"app1": {"ok": 3}, "app2": {"ok": 1, "failures": 1}}})
+    assert cli.main(["status", "--env", "local"]) == outcome.OK
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:] if line.startswith("  ")}
+    assert "last applied: bootstrap" in lines["app1"] and "2026-12-01T01:05:00Z" in lines["app1"]
+    assert "app_servers" in lines["app2"] and "never applied through fleet" in lines["app2"]
+    assert "never applied through fleet" in lines["db1"]
+
+
+def test_fleet_up_steps_are_the_subcommands_an_operator_types():
+    assert up.step_argv("bootstrap") == ["bootstrap"]
+    assert up.step_argv("maintenance", verbose=True) == ["maintenance", "--override-reason", up.OVERRIDE_REASON, "--verbose"]
+    for step in cli.UP_STEPS:
+        assert cli.parser().parse_args(up.step_argv(step)).subcommand == step
+
+
+def test_fleet_up_summary_says_what_ran_how_long_and_where_the_records_are():
+    root = Path(records.ROOT)
+
+    def run(name, code=0, report=None):
+        return SimpleNamespace(record=root / "runs" / "local" / name, meta={"exit_code": code, **({"report": report} if report else {})})
+
+    steps = [(["bootstrap"], 61.4, run("20261201T010000Z-bootstrap")),
+             (["maintenance", "--override-reason", "x"], 130, run("20261201T010200Z-maintenance", report=str(root / "runs/r/report")))]
+    lines = up.summary_lines(steps, {"fleet_hosts": ["app1 ..."], "fleet_reach": ["HTTPS: curl ..."]}, 200, 0)
+    assert lines[0] == "fleet up: success in 3:20 (env local)"
+    assert lines[1].split() == ["1:01", "exit", "0", "runs/local/20261201T010000Z-bootstrap", "fleet", "bootstrap"]
+    assert lines[2].split()[:6] == ["2:10", "exit", "0", "runs/local/20261201T010200Z-maintenance", "fleet", "maintenance"]
+    assert "Report:    runs/r/report/report.md" in lines[3]
+    assert lines[4:7] == ["Hosts:", "  app1 ...", "HTTPS: curl ..."]
