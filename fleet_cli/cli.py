@@ -81,7 +81,7 @@ def _extravars(args):
     for item in args.extra_vars:
         name, sep, value = item.partition("=")
         if not sep or not name.isidentifier():
-            raise SystemExit(f"fleet: -e {item!r} is not NAME=VALUE")
+            raise outcome.BadInput(f"-e {item!r} is not NAME=VALUE")
         found[name] = value
     if getattr(args, "override_reason", None):
         found.update(maintenance_window_override=True, maintenance_window_override_reason=args.override_reason)
@@ -98,9 +98,10 @@ def run_playbook(args, argv, announce=True):
     from fleet_cli.run import Run  # ansible_runner's import is paid only by the subcommands that run playbooks
 
     playbook = PLAYBOOKS[args.subcommand][0]
+    extravars = _extravars(args)  # before the record: bad input leaves none
     run = Run(args.env, args.subcommand, ["fleet", *argv], verbose=args.verbose)
     run.inventory = args.inventory or run.inventory
-    status, rc, interrupted = run.playbook(playbook, _extravars(args), args.limit, args.check)
+    status, rc, interrupted = run.playbook(playbook, extravars, args.limit, args.check)
     code = run.failures.exit_code(interrupted, rc)
     extra = {"runner_status": status, "runner_rc": rc}
     if interrupted and args.subcommand == "maintenance":
@@ -123,12 +124,16 @@ def run_playbook(args, argv, announce=True):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
-    if args.subcommand in PLAYBOOKS:
-        return run_playbook(args, argv).meta["exit_code"]
-    if args.subcommand == "up":
-        from fleet_cli import up
+    try:
+        if args.subcommand in PLAYBOOKS:
+            return run_playbook(args, argv).meta["exit_code"]
+        if args.subcommand == "up":
+            from fleet_cli import up
 
-        return up.up(args, argv)
+            return up.up(args, argv)
+    except outcome.BadInput as err:
+        print(f"fleet: {err}", file=sys.stderr)
+        return outcome.BAD_INPUT
     from fleet_cli import views
 
     return getattr(views, args.subcommand)(args)

@@ -25,6 +25,10 @@ MEANING = {
     INTERRUPTED: "interrupted (Ctrl-C): the cleanup ran, no host is left drained",
 }
 
+class BadInput(Exception):
+    """Input the CLI itself refuses, before any record or run (exit 2)."""
+
+
 _INPUT_ACTIONS = {"validate_input", "validate_argument_spec", "ansible.builtin.validate_argument_spec"}
 
 

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from fleet_cli.outcome import BadInput
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,6 +82,14 @@ def find(env, name=None):
     if not found:
         raise LookupError(f"no run record{' ' + repr(name) if name else ''} in {runs_dir() / env}")
     return found[-1]
+
+
+def kept_count():
+    """How many records an environment keeps: FLEET_RUNS_KEEP, 50 by default."""
+    value = os.environ.get("FLEET_RUNS_KEEP", "50")
+    if not value.isdigit() or int(value) < 1:
+        raise BadInput(f"FLEET_RUNS_KEEP={value!r} is not a whole number of records, at least 1")
+    return int(value)
 
 
 def prune(env, keep):

@@ -73,9 +73,9 @@ def _scrub_environment(command_file):
 class Run:
     """A playbook run with its record under runs/<env>/."""
 
-    def __init__(self, env, subcommand, argv, verbose=False, keep=50):
+    def __init__(self, env, subcommand, argv, verbose=False):
         self.env, self.subcommand = env, subcommand
-        self.verbose, self.keep = verbose, keep
+        self.verbose, self.keep = verbose, records.kept_count()
         self.record = records.new_record(env, subcommand)
         self.inventory = str(ROOT / "inventories" / env)
         self.failures = outcome.Failures()

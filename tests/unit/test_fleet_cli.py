@@ -55,6 +55,30 @@ def test_prune_keeps_the_newest_and_the_last_failed_record(tmp_path, monkeypatch
     assert len(gone) == 3
 
 
+@pytest.mark.parametrize("value, kept", [(None, 50), ("7", 7)])
+def test_the_count_of_kept_records_is_configured(monkeypatch, value, kept):
+    if value is None:
+        monkeypatch.delenv("FLEET_RUNS_KEEP", raising=False)
+    else:
+        monkeypatch.setenv("FLEET_RUNS_KEEP", value)
+    assert records.kept_count() == kept
+
+
+@pytest.mark.parametrize("value", ["0", "ten", "-3"])
+def test_a_kept_count_that_is_no_count_is_refused_naming_it(monkeypatch, value):
+    monkeypatch.setenv("FLEET_RUNS_KEEP", value)
+    with pytest.raises(outcome.BadInput, match="FLEET_RUNS_KEEP"):
+        records.kept_count()
+
+
+def test_a_bad_kept_count_exits_2_before_any_record(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    monkeypatch.setenv("FLEET_RUNS_KEEP", "none")
+    assert cli.main(["maintenance", "--env", "local"]) == outcome.BAD_INPUT
+    assert "FLEET_RUNS_KEEP='none'" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_find_takes_the_newest_or_a_named_record(tmp_path, monkeypatch):
     monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
     for name in ("20261201T010000Z-bootstrap", "20261201T020000Z-maintenance"):
@@ -129,7 +153,7 @@ def test_snapshot_needs_a_change_id_and_a_reason(capsys):
 
 def test_extra_vars_must_be_name_value():
     args = cli.parser().parse_args(["maintenance", "-e", "not a pair", "--override-reason", "hotfix"])
-    with pytest.raises(SystemExit, match="is not NAME=VALUE"):
+    with pytest.raises(outcome.BadInput, match="is not NAME=VALUE"):
         cli._extravars(args)
     args = cli.parser().parse_args(["maintenance", "-e", "app_version=2.4.1", "--override-reason", "hotfix"])
     assert cli._extravars(args) == {"app_version": "2.4.1", "maintenance_window_override": True,
