@@ -40,6 +40,22 @@ def fleet_preflight_verdict(breaches_by_host):
     return found
 
 
+def fleet_out_of_service(capacity):
+    """'app3 DOWN (check L4CON)' for each member of an HAProxy capacity reading (lb_member's
+    lb_member_capacity) that is not in service, with its health check's last status, so that a
+    refusal says what the load balancer saw. An ELBv2 reading's members are named by the
+    Auto Scaling group's instances instead: nothing is added for them."""
+    if not isinstance(capacity, dict):
+        raise AnsibleFilterError("fleet_out_of_service expects lb_member_capacity (a dict)")
+    members, up = capacity.get("members"), set(capacity.get("in_service") or [])
+    if not isinstance(members, dict):
+        return []
+    moving = set(capacity.get("in_transition") or [])
+    return [f"{name} {state.get('status', '?')} (check {state.get('check_status') or 'none'}"
+            + ("; its health checks had not settled" if name in moving else "") + ")"
+            for name, state in sorted(members.items()) if name not in up]
+
+
 def fleet_phase_durations(marks):
     """Seconds of each phase from [[phase, start timestamp], ...], each phase ending where the
     next starts; the last mark only ends the one before it."""
@@ -50,5 +66,6 @@ def fleet_phase_durations(marks):
 
 class FilterModule:
     def filters(self):
-        return {"fleet_breaches": fleet_breaches, "fleet_phase_durations": fleet_phase_durations,
+        return {"fleet_breaches": fleet_breaches, "fleet_out_of_service": fleet_out_of_service,
+                "fleet_phase_durations": fleet_phase_durations,
                 "fleet_preflight_verdict": fleet_preflight_verdict}

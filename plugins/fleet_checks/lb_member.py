@@ -24,6 +24,9 @@ def problems(inputs, host_state=None):
 
 
 def haproxy_problems(inputs):
+    # The argument spec has made it an integer.
+    if int(inputs["lb_member_capacity_settle"]) < 0:
+        return [f"lb_member_capacity_settle {inputs['lb_member_capacity_settle']} must be 0 or more seconds"]
     return []
 
 

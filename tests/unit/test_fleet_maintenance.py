@@ -3,7 +3,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from plugins.filter.fleet_maintenance import fleet_breaches, fleet_phase_durations, fleet_preflight_verdict
+from plugins.filter.fleet_maintenance import fleet_breaches, fleet_out_of_service, fleet_phase_durations, fleet_preflight_verdict
 
 LIMITS = [
     {"metric": "cpu_percent", "limit": 70, "unit": " %", "variable": "maintenance_preflight_cpu_percent"},
@@ -53,3 +53,16 @@ def test_the_verdict_lists_every_hosts_breaches_and_the_hosts_not_measured():
 
 def test_a_clean_verdict_is_empty():
     assert fleet_preflight_verdict({"app1": [], "localhost": []}) == []
+
+
+def test_out_of_service_names_each_member_the_load_balancer_does_not_count():
+    capacity = {"in_service": ["app1"], "in_transition": ["app2"],
+                "members": {"app1": {"status": "UP", "check_status": "L7OK"},
+                            "app2": {"status": "DOWN 1/2", "check_status": "L7OK"},
+                            "app3": {"status": "DOWN", "check_status": "L4CON"}}}
+    assert fleet_out_of_service(capacity) == ["app2 DOWN 1/2 (check L7OK; its health checks had not settled)",
+                                              "app3 DOWN (check L4CON)"]
+
+
+def test_out_of_service_says_nothing_of_an_elbv2_reading():
+    assert fleet_out_of_service({"in_service": ["i-1"], "members": [{"instance_id": "i-2"}]}) == []

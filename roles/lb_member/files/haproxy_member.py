@@ -10,7 +10,9 @@ Run on the load balancer as root. Prints one JSON object.
                                         back in service, wait until health checks say UP; with
                                         --disarm, then stop the undrain timer
   haproxy_member.py SOCKET BACKEND SERVER maint            out of rotation (a failed host stays there)
-  haproxy_member.py SOCKET BACKEND - capacity             every server's status, and how many are UP
+  haproxy_member.py SOCKET BACKEND - capacity [SETTLE]    every server's status, and how many are UP; with
+                                                           SETTLE, first wait up to SETTLE seconds while a
+                                                           server's health checks are in transition
   haproxy_member.py SOCKET BACKEND SERVER arm SECONDS      a transient systemd timer that puts SERVER
                                                            back after SECONDS (a dead man's switch)
   haproxy_member.py SOCKET BACKEND SERVER disarm           stop that timer
@@ -95,6 +97,27 @@ def wait(path, backend, server, done, timeout):
         time.sleep(0.25)
 
 
+# A status with a check count ("UP 1/3" going down, "DOWN 1/2" coming up) is a member whose
+# health checks are between two states: one failed or passed check, not yet a verdict.
+_IN_TRANSITION = re.compile(r"\s\d+/\d+$")
+
+
+def capacity(path, backend, settle):
+    """Every server's counters and which are UP, read once the health checks have settled (no
+    server in transition) or SETTLE seconds have passed."""
+    started = time.monotonic()
+    while True:
+        found = rows(path, backend)
+        members = {name: counters(row) for name, row in found.items() if name not in ("FRONTEND", "BACKEND")}
+        moving = sorted(n for n, s in members.items() if _IN_TRANSITION.search(s["status"]))
+        if not moving or time.monotonic() - started >= settle:
+            break
+        time.sleep(0.5)
+    return {"servers": members, "backend": counters(found["BACKEND"]) if "BACKEND" in found else {},
+            "up": sorted(n for n, s in members.items() if s["status"].startswith("UP")),
+            "in_transition": moving, "waited": round(time.monotonic() - started, 1)}
+
+
 def undrain_unit(server):
     return "fleet-undrain-" + re.sub(r"[^A-Za-z0-9_.-]", "_", server)
 
@@ -148,10 +171,7 @@ def main():
     if action == "arm":
         return arm(path, backend, server, int(sys.argv[5]))
     if action == "capacity":
-        found = rows(path, backend)
-        members = {name: counters(row) for name, row in found.items() if name not in ("FRONTEND", "BACKEND")}
-        return {"servers": members, "backend": counters(found["BACKEND"]) if "BACKEND" in found else {},
-                "up": sorted(n for n, s in members.items() if s["status"].startswith("UP"))}
+        return capacity(path, backend, float(sys.argv[5]) if len(sys.argv) > 5 else 0.0)
     before = one(path, backend, server)
     if action == "state":
         return {"server": server, "state": before}

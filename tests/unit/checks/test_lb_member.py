@@ -80,3 +80,16 @@ def test_the_elbv2_values_are_not_required_with_haproxy(monkeypatch):
     monkeypatch.setattr(lb_member, "haproxy_problems", lambda inputs: [])
     blank = {k: "" for k in ("lb_member_instance_id", "lb_member_target_group_arn", "lb_member_asg_name")}
     assert lb_member.problems({**ELBV2, **blank, "lb_member_kind": "haproxy"}) == []
+
+
+# --- haproxy -----------------------------------------------------------------------------
+
+
+def test_haproxy_capacity_settle_accepts_zero_and_seconds():
+    for seconds in (0, 10, "30"):
+        assert lb_member.problems({"lb_member_kind": "haproxy", "lb_member_capacity_settle": seconds}) == []
+
+
+def test_haproxy_capacity_settle_refuses_negative_seconds():
+    (problem,) = lb_member.problems({"lb_member_kind": "haproxy", "lb_member_capacity_settle": -1})
+    assert problem.startswith("lb_member_capacity_settle -1 ")
