@@ -70,6 +70,7 @@ def parser():
     status = sub.add_parser("status", help="the fleet now: hosts, what was last applied to each and when, the next window",
                             description="what the fleet looks like now, from the run records")
     _common(status, runs_playbook=False)
+    status.add_argument("--limit", help="only these hosts or groups (Ansible's --limit pattern)")
     report = sub.add_parser("report", help="show a past run's record and report", description="show a past run's record")
     _common(report, runs_playbook=False)
     report.add_argument("run", nargs="?", help="the run's folder name, or its start (default: the newest)")

@@ -36,9 +36,9 @@ def _last_applied(env):
     return found
 
 
-def _inventory_hosts(env):
+def _inventory_hosts(env, limit=None):
     """host -> its groups, from inventories/ENV (a cloud inventory asks the cloud; a source that
-    cannot be read is warned about by Ansible and adds no host)."""
+    cannot be read is warned about by Ansible and adds no host); LIMIT as Ansible's --limit."""
     os.environ.setdefault("ANSIBLE_CONFIG", str(ROOT / "ansible.cfg"))
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
@@ -47,6 +47,8 @@ def _inventory_hosts(env):
     if not source.is_dir():
         return {}
     manager = InventoryManager(loader=DataLoader(), sources=[str(source)])
+    if limit:
+        manager.subset(limit)
     return {host.name: sorted(g.name for g in host.get_groups() if g.name not in ("all", "ungrouped"))
             for host in manager.get_hosts()}
 
@@ -56,8 +58,9 @@ def status(args):
     window = next(iter(module.fleet_window.windows_after(dt.datetime.now(dt.timezone.utc), 1)))
     print(f"environment {args.env}; next maintenance window: {module.line(window)}")
     applied = _last_applied(args.env)
-    inventory = _inventory_hosts(args.env)
-    hosts = sorted(set(inventory) | set(applied))
+    inventory = _inventory_hosts(args.env, args.limit)
+    # With --limit, the hosts the pattern matches in the inventory, and no others.
+    hosts = sorted(set(inventory) | (set() if args.limit else set(applied)))
     if not hosts:
         print(f"no hosts in inventories/{args.env} and no runs recorded in {records.runs_dir() / args.env}")
         return outcome.OK

@@ -186,6 +186,13 @@ def test_status_lists_the_inventorys_hosts_and_what_each_last_had(tmp_path, monk
     assert "never applied through fleet" in lines["db1"]
 
 
+def test_status_with_limit_lists_only_the_hosts_the_pattern_matches(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLEET_RUNS_DIR", str(tmp_path))
+    assert cli.main(["status", "--env", "local", "--limit", "app_servers:!app3"]) == outcome.OK
+    hosts = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:] if line.startswith("  ")]
+    assert hosts == ["app1", "app2"]
+
+
 def test_fleet_up_steps_are_the_subcommands_an_operator_types():
     assert up.step_argv("bootstrap") == ["bootstrap"]
     assert up.step_argv("maintenance", verbose=True) == ["maintenance", "--override-reason", up.OVERRIDE_REASON, "--verbose"]
