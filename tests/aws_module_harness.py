@@ -104,3 +104,22 @@ def moto_calls(monkeypatch, calls):
     monkeypatch.setattr(fleet_aws, "create_client", lambda *a, **k: record_calls(real_create_client(*a, **k), calls))
     with mock_aws():
         yield calls
+
+
+def stubbed_calls(monkeypatch, service, calls, region="ap-southeast-3"):
+    """A botocore Stubber on the one SERVICE client every module run gets, for the APIs moto
+    lacks; the operations sent are recorded in CALLS (the stubber's .calls). Every queued answer
+    must have been used by the end of the test."""
+    import botocore.session
+    from botocore.stub import Stubber
+
+    from ansible.module_utils import fleet_aws
+
+    client = botocore.session.get_session().create_client(
+        service, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
+    record_calls(client, calls)
+    monkeypatch.setattr(fleet_aws, "create_client", lambda *_a, **_k: client)
+    with Stubber(client) as stubber:
+        stubber.calls = calls
+        yield stubber
+        stubber.assert_no_pending_responses()

@@ -16,7 +16,8 @@ GROUP = "e1-app"
 class RecordedCalls(harness.RecordedCalls):
     """Operation names (e.g. SetDesiredCapacity) sent through the clients the modules build."""
 
-    WRITE_PREFIXES = ("Create", "Delete", "Set", "Suspend", "Resume", "Enter", "Exit", "Register", "Deregister", "Terminate")
+    WRITE_PREFIXES = ("Create", "Delete", "Set", "Suspend", "Resume", "Enter", "Exit", "Register", "Deregister", "Terminate",
+                      "Put", "Tag", "Untag", "Modify", "Update")
 
 
 def client(service):

@@ -1,15 +1,16 @@
 """autoscaling_capacity: report, set within the limits, wait for instances in service, record and
-restore a raise (moto in-process).
+restore a raise; set the size limits and the simple scaling policies (moto in-process).
 
-moto accepts a desired capacity above the group's maximum (AWS answers ValidationError) and
-launches instances InService, Healthy and healthy in the target group at once: the limits are
-checked by the module itself, and the wait that has to wait uses botocore's Stubber.
+moto accepts a desired capacity above the group's maximum and a maximum below the minimum (AWS
+answers ValidationError to both) and launches instances InService, Healthy and healthy in the
+target group at once: the limits are checked by the module itself, and the wait that has to wait
+uses botocore's Stubber. Like AWS, moto moves the desired capacity into new limits.
 """
 
 import datetime
 
 import pytest
-from aws_harness import GROUP, REGION, client, fail_of, group, make_group, run_module, tags
+from aws_harness import GROUP, REGION, client, fail_of, group, make_group, run_module, suspended, tags
 
 from library import autoscaling_capacity as module
 
@@ -226,3 +227,154 @@ def test_a_wait_that_times_out_fails_saying_how_many_are_in_service(stubbed, clo
     assert result["msg"] == "Auto Scaling group 'e1-app' has 2 of the 3 instances wanted in service after 20 seconds"
     assert result["instances"][NEW]["targets"] == {ARN: "unhealthy"}
     assert clock.sleeps == [10, 10]
+
+
+# --- size limits and simple scaling policies (the aws_autoscaling role) ------------------------
+
+OUT = dict(name="e1-app-scale-out", adjustment=1, cooldown=300)
+IN = dict(name="e1-app-scale-in", adjustment=-1, cooldown=900)
+
+
+def policies():
+    found = client("autoscaling").describe_policies(AutoScalingGroupName=GROUP)["ScalingPolicies"]
+    return {p["PolicyName"]: (p["PolicyType"], p["AdjustmentType"], p["ScalingAdjustment"], p["Cooldown"]) for p in found}
+
+
+def test_limits_are_set_alone_and_a_suspended_process_stays_suspended(moto_aws):
+    """UpdateAutoScalingGroup with MinSize and MaxSize only: amazon.aws.autoscaling_group would
+    resume the maintenance run's suspended processes."""
+    make_group(minimum=1, maximum=3, desired=2)
+    client("autoscaling").suspend_processes(AutoScalingGroupName=GROUP, ScalingProcesses=["Launch"])
+    result = run_module(module, dict(name=GROUP, min_size=2, max_size=10))
+    assert result["changed"] is True and moto_aws.writes() == ["UpdateAutoScalingGroup"]
+    assert (group()["MinSize"], group()["MaxSize"], group()["DesiredCapacity"]) == (2, 10, 2)
+    assert suspended() == ["Launch"] and result["capacity_effect"] == ""
+    assert result["diff"]["before"]["max_size"] == 3 and result["diff"]["after"]["max_size"] == 10
+    moto_aws.clear()
+    again = run_module(module, dict(name=GROUP, min_size=2, max_size=10))
+    assert (again["changed"], moto_aws.writes()) == (False, [])
+
+
+def test_limits_in_check_mode_write_nothing_and_report_the_group_after(moto_aws):
+    make_group(minimum=1, maximum=3, desired=2)
+    result = run_module(module, dict(name=GROUP, min_size=2, max_size=10), check_mode=True)
+    assert result["changed"] is True and (result["group"]["min_size"], result["group"]["max_size"]) == (2, 10)
+    assert moto_aws.writes() == [] and (group()["MinSize"], group()["MaxSize"]) == (1, 3)
+
+
+def test_a_desired_capacity_above_a_lowered_maximum_is_lowered_by_aws_and_the_module_says_so(moto_aws):
+    make_group(minimum=2, maximum=10, desired=4)
+    result = run_module(module, dict(name=GROUP, max_size=3))
+    assert result["capacity_effect"] == (
+        "the desired capacity 4 of Auto Scaling group 'e1-app' is above the new maximum size 3:"
+        " AWS lowers it to 3, terminating 1 instance(s)")
+    assert result["desired_after"] == 3 and group()["DesiredCapacity"] == 3
+    assert moto_aws.writes() == ["UpdateAutoScalingGroup"]
+
+
+def test_a_desired_capacity_below_a_raised_minimum_is_raised_by_aws_and_the_module_says_so(moto_aws):
+    make_group(minimum=1, maximum=10, desired=1)
+    result = run_module(module, dict(name=GROUP, min_size=2), check_mode=True)
+    assert "is below the new minimum size 2: AWS raises it to 2, launching 1 instance(s)" in result["capacity_effect"]
+    assert result["desired_after"] == 2 and group()["DesiredCapacity"] == 1
+
+
+def test_limits_and_a_desired_capacity_go_in_one_call(moto_aws):
+    make_group(minimum=1, maximum=3, desired=2)
+    run_module(module, dict(name=GROUP, min_size=2, max_size=10, desired_capacity=4))
+    assert moto_aws.writes() == ["UpdateAutoScalingGroup"]
+    assert (group()["MinSize"], group()["MaxSize"], group()["DesiredCapacity"]) == (2, 10, 4)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (dict(min_size=3, max_size=2), "max_size 2 is below min_size 3"),
+    (dict(min_size=2, max_size=10, desired_capacity=11), "desired_capacity 11 is outside the limits given: min_size 2, max_size 10"),
+    (dict(min_size=2, desired_capacity=1), "desired_capacity 1 is outside the limits given: min_size 2, max_size (the group's)"),
+    (dict(max_size=-1), "max_size -1 is negative"),
+    (dict(max_size=3, wait_in_service=4), "wait_in_service 4 can never be reached with max_size 3"),
+    (dict(scaling_policies=[dict(OUT, adjustment=0)]), "scaling_policies[0].adjustment is 0"),
+    (dict(scaling_policies=[OUT, OUT]), "scaling_policies[1].name 'e1-app-scale-out' names more than one policy"),
+    (dict(scaling_policies=[dict(OUT, name=" ")]), "scaling_policies[0].name must be 1 to 255 characters"),
+    (dict(scaling_policies=[dict(IN, cooldown=-5)]), "scaling_policies[0].cooldown -5 is negative"),
+])
+def test_bad_limits_and_policies_are_refused_before_any_call(moto_aws, args, expected):
+    result = fail_of(module, dict(name=GROUP, **args))
+    assert expected in result["msg"]
+    assert moto_aws == []
+
+
+def test_a_desired_capacity_outside_the_new_limits_is_refused_before_any_write(moto_aws):
+    """moto takes a desired capacity of 11 with a maximum of 10; AWS does not. The maximum is the
+    group's, read first; the minimum is the one given."""
+    make_group(minimum=2, maximum=10, desired=2)
+    result = fail_of(module, dict(name=GROUP, min_size=3, desired_capacity=11))
+    assert result["msg"] == (
+        "desired_capacity 11 is outside the limits of Auto Scaling group 'e1-app': minimum size 3, maximum size 10;"
+        " nothing was changed")
+    assert moto_aws.writes() == [] and group()["DesiredCapacity"] == 2
+
+
+@pytest.mark.parametrize("args, expected", [
+    (dict(min_size=11), "min_size 11 is above the maximum size 10 of Auto Scaling group 'e1-app'; nothing was changed"),
+    (dict(max_size=1), "max_size 1 is below the minimum size 2 of Auto Scaling group 'e1-app'; nothing was changed"),
+])
+def test_one_limit_crossing_the_groups_other_is_refused_before_any_write(moto_aws, args, expected):
+    make_group(minimum=2, maximum=10, desired=2)
+    assert fail_of(module, dict(name=GROUP, **args))["msg"] == expected
+    assert moto_aws.writes() == []
+
+
+def test_policies_are_made_then_left_alone_and_reported_with_their_arns(moto_aws):
+    make_group()
+    result = run_module(module, dict(name=GROUP, scaling_policies=[OUT, IN]))
+    assert result["changed"] is True and result["policies_changed"] == ["e1-app-scale-out", "e1-app-scale-in"]
+    assert moto_aws.writes() == ["PutScalingPolicy", "PutScalingPolicy"]
+    assert policies() == {"e1-app-scale-out": ("SimpleScaling", "ChangeInCapacity", 1, 300),
+                          "e1-app-scale-in": ("SimpleScaling", "ChangeInCapacity", -1, 900)}
+    arn = result["policies"]["e1-app-scale-in"]["arn"]
+    assert arn.startswith("arn:aws:autoscaling:") and arn.endswith(":policyName/e1-app-scale-in")
+    moto_aws.clear()
+    again = run_module(module, dict(name=GROUP, scaling_policies=[OUT, IN]))
+    assert (again["changed"], again["policies_changed"], moto_aws.writes()) == (False, [], [])
+    assert again["policies"]["e1-app-scale-in"]["arn"] == arn
+
+
+def test_a_policy_changed_by_hand_is_put_back_and_others_are_left_alone(moto_aws):
+    make_group()
+    run_module(module, dict(name=GROUP, scaling_policies=[OUT, IN]))
+    scaling = client("autoscaling")
+    scaling.put_scaling_policy(AutoScalingGroupName=GROUP, PolicyName="e1-app-scale-in", PolicyType="SimpleScaling",
+                               AdjustmentType="ChangeInCapacity", ScalingAdjustment=-3, Cooldown=60)
+    scaling.put_scaling_policy(AutoScalingGroupName=GROUP, PolicyName="by-hand", PolicyType="SimpleScaling",
+                               AdjustmentType="ExactCapacity", ScalingAdjustment=5)
+    moto_aws.clear()
+    result = run_module(module, dict(name=GROUP, scaling_policies=[OUT, IN]))
+    assert result["policies_changed"] == ["e1-app-scale-in"] and moto_aws.writes() == ["PutScalingPolicy"]
+    assert result["diff"]["before"]["policies"]["e1-app-scale-in"]["adjustment"] == -3
+    assert policies()["e1-app-scale-in"] == ("SimpleScaling", "ChangeInCapacity", -1, 900)
+    assert policies()["by-hand"][1:3] == ("ExactCapacity", 5) and "by-hand" in result["policies"]
+
+
+def test_policies_in_check_mode_write_nothing_and_a_new_one_has_no_arn_yet(moto_aws):
+    make_group()
+    run_module(module, dict(name=GROUP, scaling_policies=[OUT]))
+    moto_aws.clear()
+    result = run_module(module, dict(name=GROUP, scaling_policies=[dict(OUT, cooldown=600), IN]), check_mode=True)
+    assert result["changed"] is True and result["policies_changed"] == ["e1-app-scale-out", "e1-app-scale-in"]
+    assert result["policies"]["e1-app-scale-in"]["arn"] is None
+    assert result["policies"]["e1-app-scale-out"]["arn"] and result["policies"]["e1-app-scale-out"]["cooldown"] == 600
+    assert moto_aws.writes() == [] and set(policies()) == {"e1-app-scale-out"}
+
+
+def test_an_empty_policy_list_only_reports(moto_aws):
+    make_group()
+    run_module(module, dict(name=GROUP, scaling_policies=[OUT]))
+    moto_aws.clear()
+    result = run_module(module, dict(name=GROUP, scaling_policies=[]))
+    assert (result["changed"], moto_aws.writes(), list(result["policies"])) == (False, [], ["e1-app-scale-out"])
+
+
+def test_without_scaling_policies_no_policy_is_read(moto_aws):
+    make_group()
+    result = run_module(module, dict(name=GROUP, min_size=2, max_size=10))
+    assert "policies" not in result and "DescribePolicies" not in moto_aws

@@ -5,12 +5,11 @@ produce an answer (pending maintenance, engine versions, restore windows, thrott
 a snapshot stuck in `creating`), a botocore Stubber.
 """
 
-import botocore.session
 import pytest
-from botocore.stub import Stubber
 
+from tests import aws_module_harness as harness
 from tests.aws_module_harness import _module_exits_raise, _offline_aws_env, moto_calls  # noqa: F401 (fixtures)
-from rds_harness import REGION, RecordedCalls, record_calls
+from rds_harness import RecordedCalls
 
 from ansible.module_utils import fleet_aws
 
@@ -32,13 +31,4 @@ def moto_aws(monkeypatch):
 @pytest.fixture()
 def rds_stub(monkeypatch):
     """A Stubber on the one RDS client every module run gets, with .calls recorded."""
-    client = botocore.session.get_session().create_client(
-        "rds", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
-    calls = RecordedCalls()
-    record_calls(client, calls)
-    monkeypatch.setattr(fleet_aws, "create_client", lambda *a, **k: client)
-    with Stubber(client) as stubber:
-        stubber.calls = calls
-        yield stubber
-        stubber.assert_no_pending_responses()
+    yield from harness.stubbed_calls(monkeypatch, "rds", RecordedCalls())
