@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from .rules import ASG_NAME_MAX, INSTANCE_ID, REGION
+
 
 def problems(inputs, host_state=None):
     kind = inputs["lb_member_kind"]
@@ -36,13 +38,10 @@ def haproxy_problems(inputs):
 # finish, capacity, restore) needs the group and the target group only.
 
 CONTROLLER = "localhost"
-INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
 TARGET_GROUP_ARN = re.compile(
     r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:elasticloadbalancing:(?P<region>[a-z]{2}(-[a-z]+)+-\d+):\d{12}:"
     r"targetgroup/[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?/[0-9a-f]{16}$"
 )
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-ASG_NAME_MAX = 255
 MIN_IN_SERVICE = 2
 
 

@@ -86,9 +86,46 @@ def hostname_problem(name, lower_case=False, wildcard=False):
     return ""
 
 
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# Prefixes and suffixes S3 reserves for its own names (access points, aliases, directory buckets).
+_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def bucket_name_problem(name):
+    """Why S3 would refuse NAME for a general purpose bucket, or "" (AWS's naming rules)."""
+    if not isinstance(name, str) or not _BUCKET.match(name):
+        return ("must be 3 to 63 characters of lower-case letters, digits, dots and hyphens,"
+                " starting and ending with a letter or a digit")
+    if ".." in name or ".-" in name or "-." in name:
+        return "must not have two dots in a row or a dot next to a hyphen"
+    if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", name):
+        return "must not look like an IP address"
+    if name.startswith(_BUCKET_RESERVED_PREFIXES) or name.endswith(_BUCKET_RESERVED_SUFFIXES):
+        return "uses a prefix or suffix S3 reserves (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"
+    return ""
+
+
+# AWS identifiers several roles take.
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
+ASG_NAME_MAX = 255
+SNS_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$")
+
 UNIT_NAME = re.compile(r"^[A-Za-z0-9@_.:-]+\.(service|socket|timer|target|mount|path|scope|slice)$")
 LOGIN_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 EMAIL = re.compile(r"^[^@\s\"<>,;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def number(value):
+    """VALUE as a float, or None when it is no number (a boolean is none either)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def indexed(values):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.fleet_checks.rules import address_in, as_bool, hostname_problem, is_address_or_cidr, is_cidr, is_port_spec, port_range, ssh_public_key_problem
+from plugins.fleet_checks.rules import address_in, as_bool, bucket_name_problem, hostname_problem, is_address_or_cidr, is_cidr, is_port_spec, port_range, ssh_public_key_problem
 
 
 def _blob(*parts):
@@ -126,3 +126,25 @@ def test_not_host_names(name, problem):
 def test_wildcard_host_names_only_where_allowed():
     assert hostname_problem("*.fleet.test", wildcard=True) == ""
     assert "not a host name" in hostname_problem("*.fleet.test")
+
+
+@pytest.mark.parametrize("name", ["e1-dashboard-config-backup", "abc", "e1.dashboard.config", "a" * 63, "123-backups"])
+def test_bucket_names_s3_accepts(name):
+    assert bucket_name_problem(name) == ""
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("ab", "3 to 63 characters"),
+    ("a" * 64, "3 to 63 characters"),
+    ("E1-Backups", "lower-case"),
+    ("-backups", "starting and ending with a letter or a digit"),
+    ("backups_2026", "lower-case letters, digits, dots and hyphens"),
+    ("e1..backups", "two dots in a row"),
+    ("e1.-backups", "a dot next to a hyphen"),
+    ("192.168.5.4", "IP address"),
+    ("xn--backups", "reserves"),
+    ("backups-s3alias", "reserves"),
+    (None, "3 to 63 characters"),
+])
+def test_bucket_names_s3_refuses_say_why(name, problem):
+    assert problem in bucket_name_problem(name)
