@@ -25,12 +25,18 @@ PLAYBOOKS = {
     "notice": ("maintenance_notice.yml", "e-mail the customers the next window, 7 days ahead"),
     "backups": ("database_backups.yml", "the database's backup policy, snapshot retention and recovery check"),
     "snapshot": ("database_backups.yml", "a manual database snapshot before a major change, tagged with its change id and reason"),
+    "platform": ("aws_platform.yml", "the AWS side of the SOP against the AWS API: alarms to the on-call engineer, scaling rules,"
+                 " database, cache, security groups, uptime checks, the encrypted configuration backup"),
+    "restore-drill": ("restore_drill.yml", "restore the database to a few minutes ago as a temporary instance, check it answers,"
+                      " time it against the 4-hour target, delete it"),
+    "audit": ("audit.yml", "the SOP's monthly quality checks as one report; exits 1 when a check fails"),
     "local-fleet": ("local_fleet.yml", "(tooling) the local container fleet of inventories/local: create it, or remove it with"
                     " -e local_fleet_state=absent"),
 }
 
 # `fleet up`: the local fleet from nothing to after its first maintenance run.
-UP_STEPS = ("local-fleet", "bootstrap", "https", "load-balancer", "database", "maintenance")
+UP_STEPS = ("local-fleet", "bootstrap", "https", "load-balancer", "database", "maintenance", "platform", "restore-drill",
+            "audit")
 
 EPILOG = "exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in sorted(outcome.MEANING.items()))
 

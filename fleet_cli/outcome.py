@@ -19,11 +19,13 @@ INTERRUPTED = 130
 
 MEANING = {
     OK: "success",
-    FAILED_HOST: "failed: a host's task failed or the host was unreachable, or Ansible stopped with an error (the record's stdout says)",
+    FAILED_HOST: ("failed: a host's task failed or the host was unreachable, a check of the audit failed, or Ansible"
+                  " stopped with an error (the record's stdout says)"),
     BAD_INPUT: "bad input: refused before any change (names the variable)",
-    REFUSED: "refused by a guard: the window, the access guard or a pre-flight threshold",
+    REFUSED: "refused by a guard: the window, the access guard, a pre-flight threshold, or a name that names nothing in AWS",
     INTERRUPTED: "interrupted (Ctrl-C): the cleanup ran, no host is left drained",
 }
+
 
 class BadInput(Exception):
     """Input the CLI itself refuses, before any record or run (exit 2)."""

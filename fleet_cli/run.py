@@ -99,7 +99,8 @@ class Run:
                     hosts.setdefault(host, {})[counter] = hosts.get(host, {}).get(counter, 0) + count
         elif kind == "runner_on_ok":
             facts = (data.get("res") or {}).get("ansible_facts") or {}
-            report = (facts.get("maintenance_window_run") or {}).get("report_dir")
+            # The runbook's report folder, or that of another playbook that writes one (fleet_report_dir).
+            report = (facts.get("maintenance_window_run") or {}).get("report_dir") or facts.get("fleet_report_dir")
             if report:
                 self.report_dir = str(report).strip()
         if view is not None:

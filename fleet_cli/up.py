@@ -48,9 +48,10 @@ def summary_lines(steps, reach, total_seconds, code):
     for argv, seconds, run in steps:
         lines.append(f"  {_took(seconds):>5}  exit {run.meta['exit_code']:<3}  {_relative(run.record):<{width}}"
                      f"  {shlex.join(['fleet', *argv])}")
-    report = next((run.meta["report"] for _, _, run in steps if run.meta.get("report")), None)
-    if report:
-        lines.append(f"Report:    {_relative(report)}/report.md (and report.json); fleet report shows it")
+    # The runbook's, the restore drill's and the audit's reports, in their steps' records.
+    reported = [argv[0] for argv, _, run in steps if run.meta.get("report")]
+    if reported:
+        lines.append(f"Reports:   RECORD/report/report.md (and report.json) of {', '.join(reported)}; fleet report RUN shows one")
     if reach:
         lines.append("Hosts:")
         lines += [f"  {line}" for line in reach.get("fleet_hosts", [])]

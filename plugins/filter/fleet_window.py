@@ -273,20 +273,25 @@ def oncalendar(kind):
 _RRULE_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # The n-th weekday of the month in RRULE terms: the window's first Sunday, and one week before
 # it, which is always the last Sunday of the month before.
-_RRULE_BYDAY = {"runbook": "1", "notice": "-1"}
+_RRULE_BYDAY = {"runbook": "1", "notice": "-1", "restore-drill": "1", "audit": "1"}
+# The month's restore drill and audit, after the window on the same Sunday (WIB): the drill once
+# the window's changes are done, the audit once the drill is recorded, so that it finds this
+# month's runbook report and drill.
+AFTER_WINDOW = {"restore-drill": _dt.timedelta(minutes=30), "audit": _dt.timedelta(hours=2)}
 
 
 def rrule(kind, first=None):
-    """AWX's schedule rule for KIND ('runbook' or 'notice'): DTSTART in Asia/Jakarta at the
-    window's local start, on FIRST's date (default: the first such day of 2027; AWX counts from
-    DTSTART, so any past occurrence will do), then monthly on the first (runbook) or the last
-    (notice) Sunday, e.g. 'DTSTART;TZID=Asia/Jakarta:20270103T020000 RRULE:FREQ=MONTHLY;BYDAY=1SU'."""
+    """AWX's schedule rule for KIND ('runbook', 'notice', 'restore-drill' or 'audit'): DTSTART in
+    Asia/Jakarta at the window's local start (the runbook), 7 days before it (the notice) or after
+    its end by AFTER_WINDOW (the drill, the audit), on FIRST's date (default: the first such day of
+    2027; AWX counts from DTSTART, so any past occurrence will do), then monthly on the first Sunday
+    (the last one for the notice), e.g. 'DTSTART;TZID=Asia/Jakarta:20270103T020000 RRULE:FREQ=MONTHLY;BYDAY=1SU'."""
     if kind not in _RRULE_BYDAY:
         raise ValueError(f"no schedule named {kind!r}: choose one of {', '.join(_RRULE_BYDAY)}")
     if NOTICE_LEAD != _dt.timedelta(weeks=1):  # pragma: no cover - guards an edit of NOTICE_LEAD
         raise ValueError("the notice schedule is written for a lead of exactly one week")
     window = window_of_month(2027, 1) if first is None else window_starting_at(first)
-    start = window.start if kind == "runbook" else notice_moment(window.start)
+    start = {"runbook": window.start, "notice": notice_moment(window.start)}.get(kind) or window.end + AFTER_WINDOW[kind]
     local = start.astimezone(WINDOW_TZ)
     return (f"DTSTART;TZID={WINDOW_TZ_NAME}:{local:%Y%m%dT%H%M%S} "
             f"RRULE:FREQ=MONTHLY;BYDAY={_RRULE_BYDAY[kind]}{_RRULE_WEEKDAYS[WINDOW_WEEKDAY]}")

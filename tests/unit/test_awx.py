@@ -3,6 +3,7 @@
 playbook parses, and the schedules' RRULEs, rendered by Ansible from awx/vars.yml, fire exactly
 at the window logic's moments for 24 months."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -84,6 +85,13 @@ def test_the_notice_schedule_fires_7_days_before_every_window_for_24_months():
     schedules = rendered_schedules()
     windows = list(fleet_window.windows_after(occurrences(schedules["maintenance"], 1)[0], 24))
     assert occurrences(schedules["notice"], 24) == [fleet_window.notice_moment(window.start) for window in windows]
+
+
+@pytest.mark.parametrize("job, after", [("restore-drill", dt.timedelta(minutes=30)), ("audit", dt.timedelta(hours=2))])
+def test_the_drill_and_the_audit_follow_every_window_for_24_months(job, after):
+    schedules = rendered_schedules()
+    windows = list(fleet_window.windows_after(occurrences(schedules["maintenance"], 1)[0], 24))
+    assert occurrences(schedules[job], 24) == [window.end + after for window in windows]
 
 
 def test_an_unknown_schedule_is_refused():

@@ -207,10 +207,11 @@ def test_fleet_up_summary_says_what_ran_how_long_and_where_the_records_are():
         return SimpleNamespace(record=root / "runs" / "local" / name, meta={"exit_code": code, **({"report": report} if report else {})})
 
     steps = [(["bootstrap"], 61.4, run("20261201T010000Z-bootstrap")),
-             (["maintenance", "--override-reason", "x"], 130, run("20261201T010200Z-maintenance", report=str(root / "runs/r/report")))]
-    lines = up.summary_lines(steps, {"fleet_hosts": ["app1 ..."], "fleet_reach": ["HTTPS: curl ..."]}, 200, 0)
-    assert lines[0] == "fleet up: success in 3:20 (env local)"
+             (["maintenance", "--override-reason", "x"], 130, run("20261201T010200Z-maintenance", report=str(root / "runs/r/report"))),
+             (["audit"], 30, run("20261201T010500Z-audit", report=str(root / "runs/a/report")))]
+    lines = up.summary_lines(steps, {"fleet_hosts": ["app1 ..."], "fleet_reach": ["HTTPS: curl ..."]}, 230, 0)
+    assert lines[0] == "fleet up: success in 3:50 (env local)"
     assert lines[1].split() == ["1:01", "exit", "0", "runs/local/20261201T010000Z-bootstrap", "fleet", "bootstrap"]
     assert lines[2].split()[:6] == ["2:10", "exit", "0", "runs/local/20261201T010200Z-maintenance", "fleet", "maintenance"]
-    assert "Report:    runs/r/report/report.md" in lines[3]
-    assert lines[4:7] == ["Hosts:", "  app1 ...", "HTTPS: curl ..."]
+    assert lines[4] == "Reports:   RECORD/report/report.md (and report.json) of maintenance, audit; fleet report RUN shows one"
+    assert lines[5:8] == ["Hosts:", "  app1 ...", "HTTPS: curl ..."]
