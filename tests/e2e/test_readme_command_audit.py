@@ -8,13 +8,12 @@ AWS is the local endpoint (moto_server on 127.0.0.1:5055, which `./fleet up` sta
 are the fleet's containers."""
 
 import datetime as dt
-import json
 import os
 import subprocess
 
 import boto3
 import pytest
-from fleet_e2e import ROOT, why_it_failed
+from fleet_e2e import ROOT, fleet, last_report, why_it_failed
 
 MOTO = f"http://127.0.0.1:{os.environ.get('FLEET_MOTO_PORT', '5055')}"
 REGION = "ap-southeast-3"
@@ -31,12 +30,8 @@ def aws(command_one):
 
 def audit(runs_dir):
     """`fleet audit` as an operator runs it: its exit code and the report of its record."""
-    env = {**os.environ, "FLEET_RUNS_DIR": str(runs_dir), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "fleet"), "audit"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=900, check=False)
-    record = sorted((runs_dir / "local").glob("*-audit"))[-1]
-    report = json.loads((record / "report" / "report.json").read_text())
-    return done, report
+    done = fleet(runs_dir, "audit")
+    return done, last_report(runs_dir, "audit")
 
 
 def failed_only(runs_dir, check):
