@@ -23,7 +23,7 @@ measure() {
   started=$(date +%s.%N)
   ./fleet up >"$work/$label.log" 2>&1 || rc=$?
   printf '%-6s %7.1f s  exit %s  (output: %s)\n' "$label" "$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "$rc" "$work/$label.log"
-  sed -n '/^fleet up: /,/^Report:/p' "$work/$label.log" | sed 's/^/    /'
+  sed -n '/^fleet up: /,/^Reports:/p' "$work/$label.log" | sed 's/^/    /'
   [ "$rc" -eq 0 ]
 }
 
