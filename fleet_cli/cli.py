@@ -70,14 +70,16 @@ def parser():
                         description="the local fleet's whole story (README command 1 runs it): each step is the fleet"
                         " subcommand of that name, with its own record; then the summary", epilog=EPILOG)
     up.add_argument("--verbose", action="store_true", help="Ansible's own output instead of the progress view")
-    windows = sub.add_parser("windows", help="the next maintenance windows, UTC and WIB", description="the next N maintenance windows")
+    windows = sub.add_parser("windows", help="the next maintenance windows, UTC and WIB",
+                             description="the next N maintenance windows (read-only: no --check, nothing to change)")
     windows.add_argument("count", nargs="?", default="6", help="how many (default 6)")
     windows.add_argument("--from", dest="moment", metavar="MOMENT", help="list from this moment (ISO 8601, naive is UTC)")
     status = sub.add_parser("status", help="the fleet now: hosts, what was last applied to each and when, the next window",
-                            description="what the fleet looks like now, from the run records")
+                            description="what the fleet looks like now, from the run records (read-only: no --check, nothing to change)")
     _common(status, runs_playbook=False)
     status.add_argument("--limit", help="only these hosts or groups (Ansible's --limit pattern)")
-    report = sub.add_parser("report", help="show a past run's record and report", description="show a past run's record")
+    report = sub.add_parser("report", help="show a past run's record and report",
+                            description="show a past run's record (read-only: no --check, nothing to change)")
     _common(report, runs_playbook=False)
     report.add_argument("run", nargs="?", help="the run's folder name, or its start (default: the newest)")
     return top
